@@ -1,0 +1,45 @@
+import { resolve } from 'node:path';
+
+/**
+ * Everything read from the environment, read once at start into a frozen object and passed down.
+ * Nothing below `cli/` reads `process.env`.
+ */
+export interface Config {
+  /** DATABASE_URL: PostgreSQL connection string; unset means the embedded PGlite database. */
+  readonly databaseUrl: string | undefined;
+  /** POINTBOOK_DATA_DIR: where PGlite keeps its files and the generated operator token. Default ./data */
+  readonly dataDir: string;
+  /** POINTBOOK_PROGRAMS_DIR: program definitions to load at start. Default examples/programs */
+  readonly programsDir: string;
+  /** POINTBOOK_ADMIN_TOKEN: the operator bearer token; generated and saved in dataDir when unset. */
+  readonly adminToken: string | undefined;
+  /** PORT / HOST: where the HTTP server listens. Default 3000 on localhost. */
+  readonly port: number;
+  readonly host: string;
+  /** POINTBOOK_LOG_LEVEL: pino level. Default info. */
+  readonly logLevel: string;
+  /** POINTBOOK_DB_POOL_SIZE: PostgreSQL connections in the pool. Default 10. */
+  readonly poolSize: number;
+}
+
+export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return Object.freeze({
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: resolve(env.POINTBOOK_DATA_DIR ?? 'data'),
+    programsDir: resolve(env.POINTBOOK_PROGRAMS_DIR ?? 'examples/programs'),
+    adminToken: env.POINTBOOK_ADMIN_TOKEN || undefined,
+    port: integer(env.PORT, 3000, 'PORT'),
+    host: env.HOST ?? '127.0.0.1',
+    logLevel: env.POINTBOOK_LOG_LEVEL ?? 'info',
+    poolSize: integer(env.POINTBOOK_DB_POOL_SIZE, 10, 'POINTBOOK_DB_POOL_SIZE'),
+  });
+}
+
+function integer(raw: string | undefined, fallback: number, name: string): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
+  }
+  return value;
+}

@@ -1,0 +1,70 @@
+/**
+ * The one catalog of refusal codes. A refusal is a business "no" with a stable code that clients
+ * rely on: codes are never renamed or reused. `docs/errors.md` lists the same codes (a test
+ * compares them), and only `http/errors.ts` turns a refusal into problem+json.
+ */
+export const refusals = {
+  invalid_request: { status: 400, en: 'The request is not valid', ja: 'リクエストが正しくありません' },
+  unauthorized: { status: 401, en: 'Authentication is required', ja: '認証が必要です' },
+  forbidden: { status: 403, en: 'You may not do this', ja: 'この操作は許可されていません' },
+  not_found: { status: 404, en: 'Not found', ja: '見つかりません' },
+  member_exists: { status: 409, en: 'A member with this external id already exists', ja: 'この外部IDの会員は既に存在します' },
+  idempotency_key_in_flight: {
+    status: 409,
+    en: 'A request with this Idempotency-Key is still being processed; retry shortly',
+    ja: '同じIdempotency-Keyのリクエストを処理中です。しばらくして再試行してください',
+  },
+  idempotency_key_reused: {
+    status: 422,
+    en: 'This Idempotency-Key was already used with a different request',
+    ja: 'このIdempotency-Keyは別の内容のリクエストで使用済みです',
+  },
+  insufficient_points: { status: 422, en: 'Not enough points', ja: 'ポイントが不足しています' },
+  invalid_expiry: { status: 422, en: 'The expiry must be in the future', ja: '有効期限は将来の日時である必要があります' },
+  exceeds_original: {
+    status: 422,
+    en: 'More points than remain on the original transaction',
+    ja: '元の取引の残りポイントを超えています',
+  },
+  nothing_to_forfeit: { status: 422, en: 'The member has no points to forfeit', ja: '失効させるポイントがありません' },
+  not_reversible: { status: 422, en: 'This kind of transaction cannot be reversed', ja: 'この種類の取引は取り消せません' },
+  unknown_program: { status: 404, en: 'No such program', ja: 'プログラムが見つかりません' },
+  test_clock_disabled: {
+    status: 404,
+    en: 'The test clock is off; start the server with --test-clock',
+    ja: 'テストクロックは無効です。--test-clock で起動してください',
+  },
+  clock_moved_backwards: {
+    status: 422,
+    en: 'The test clock only moves forward',
+    ja: 'テストクロックは進めることしかできません',
+  },
+} as const satisfies Record<string, { status: number; en: string; ja: string }>;
+
+export type RefusalCode = keyof typeof refusals;
+
+/** A thrown business refusal: the first failed check, with what a person needs to act on it. */
+export class Refusal extends Error {
+  readonly code: RefusalCode;
+  readonly params: Record<string, unknown>;
+
+  constructor(code: RefusalCode, message?: string, params: Record<string, unknown> = {}) {
+    super(message ?? refusals[code].en);
+    this.name = 'Refusal';
+    this.code = code;
+    this.params = params;
+  }
+}
+
+export function refusal(code: RefusalCode, message?: string, params?: Record<string, unknown>): Refusal {
+  return new Refusal(code, message, params);
+}
+
+export function isRefusalCode(code: string): code is RefusalCode {
+  return Object.hasOwn(refusals, code);
+}
+
+/** A fault: a broken invariant or a bug. Never caught to carry on. */
+export function assert(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new Error(`assertion failed: ${message}`);
+}

@@ -1,0 +1,28 @@
+import { Temporal } from 'temporal-polyfill';
+import type { Queryable } from '../db/index.js';
+import * as sql from './sql.js';
+
+export interface Balance {
+  available: number;
+  pending: number;
+  /** Points still valid at `asOf`, by expiry instant, soonest first; points that never expire are not listed. */
+  expiring: { points: number; expiresAt: string }[];
+}
+
+/**
+ * The balance as it stands at `asOf` (now or later): buckets due by then are left out even before
+ * the expiry job has swept them. One statement; reads no lock. Undefined when there is no account.
+ */
+export async function getBalance(db: Queryable, memberId: string, asOf: Temporal.Instant): Promise<Balance | undefined> {
+  const [row] = await db.query<{ available: number; pending: number; expiring: { points: number; expiresAt: string }[] }>(
+    sql.balance,
+    [memberId, asOf.toString()],
+  );
+  if (!row) return undefined;
+  return {
+    available: row.available,
+    pending: row.pending,
+    // jsonb carries numbers and PostgreSQL's timestamp text; normalise to integers and ISO instants.
+    expiring: row.expiring.map((e) => ({ points: Number(e.points), expiresAt: Temporal.Instant.from(e.expiresAt).toString() })),
+  };
+}

@@ -1,0 +1,21 @@
+// The points ledger: the only writer of points. Other domains call these functions and never
+// touch the ledger_* tables. See README.md for what it owns and the invariants it keeps.
+export type {
+  LedgerOp,
+  CreditOp,
+  DebitOp,
+  HoldOp,
+  SettleOp,
+  ReverseOp,
+  ForfeitOp,
+  LedgerResult,
+  LedgerStatus,
+  ProgramAccount,
+} from './operations.js';
+export { applyOperations, post, toPosted, toRefusal, type Posted } from './apply.js';
+export { openAccount } from './accounts.js';
+export { getBalance, type Balance } from './balance.js';
+export { listTransactions, getTransaction, type LedgerTransaction } from './history.js';
+export { expireDueChunk, type ExpiryChunk } from './expire.js';
+export { verifyLedger, invariants, type Violation } from './verify.js';
+export { createLedgerWriter, type LedgerWriter, type WriterOptions } from './writer.js';

@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import type { Temporal } from 'temporal-polyfill';
+
+/** What every ledger operation carries. */
+interface Common {
+  member: string;
+  /** Idempotency key, unique per member: a replay returns the first result. */
+  key: string;
+  /** The domain's word for the transaction (earn, adjustment, bill_credit …); defaults to the op. */
+  kind?: string;
+  reason?: string;
+  /** When it happened in the business (the event's time); defaults to the ledger's now. */
+  occurredAt?: Temporal.Instant;
+  /** Who caused it: `operator:…`, `member:…`, `job:…`, `upstream:…`. */
+  actor: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** The program side of a transaction: `program:issued`, `program:redeemed`, … */
+export type ProgramAccount = `program:${string}`;
+
+export interface CreditOp extends Common {
+  op: 'credit';
+  points: number;
+  /** Undefined: never expires. */
+  expiresAt?: Temporal.Instant;
+  lotClass?: string;
+  counter?: ProgramAccount;
+}
+export interface DebitOp extends Common {
+  op: 'debit';
+  points: number;
+  counter?: ProgramAccount;
+}
+export interface HoldOp extends Common {
+  op: 'hold';
+  points: number;
+  expiresAt?: Temporal.Instant;
+  lotClass?: string;
+  counter?: ProgramAccount;
+}
+export interface SettleOp extends Common {
+  op: 'confirm' | 'cancel';
+  /** The hold's transaction id. */
+  transaction: string;
+  /** Undefined: everything still open on the hold. */
+  points?: number;
+  expiresAt?: Temporal.Instant;
+}
+export interface ReverseOp extends Common {
+  op: 'reverse';
+  transaction: string;
+  /** Undefined: everything not yet reversed. */
+  points?: number;
+  /** Clawback: let the balance go negative rather than refuse (the debt is paid by later credits). */
+  allowNegative?: boolean;
+}
+export interface ForfeitOp extends Common {
+  op: 'forfeit';
+  counter?: ProgramAccount;
+}
+
+export type LedgerOp = CreditOp | DebitOp | HoldOp | SettleOp | ReverseOp | ForfeitOp;
+
+/** Outcomes of one operation; everything but created and replayed is a refusal that wrote nothing. */
+export type LedgerStatus =
+  | 'created'
+  | 'replayed'
+  | 'insufficient_points'
+  | 'idempotency_key_reused'
+  | 'idempotency_key_in_flight'
+  | 'invalid_expiry'
+  | 'exceeds_original'
+  | 'not_reversible'
+  | 'nothing_to_forfeit'
+  | 'not_found';
+
+export interface LedgerResult {
+  status: LedgerStatus;
+  transactionId?: string;
+  points?: number;
+  /** Balances right after the transaction (also on a replay: the original's). */
+  available?: number;
+  pending?: number;
+  /** Refusal details: available, requested, remaining, … */
+  [detail: string]: unknown;
+}
+
+/**
+ * The fingerprint of what an operation asks for, so a key reused for a different request is
+ * caught (422 idempotency_key_reused). Covers every field but the key and the actor; metadata too.
+ */
+export function requestHash(op: LedgerOp): string {
+  const { key: _key, actor: _actor, ...request } = op;
+  return createHash('sha256').update(canonicalJson(request)).digest('base64url');
+}
+
+function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return JSON.stringify(value);
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}

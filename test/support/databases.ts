@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe } from 'node:test';
+import pg from 'pg';
+import { migrate, openDb, type Db } from '../../src/db/index.js';
+import { verifyLedger } from '../../src/ledger/index.js';
+
+export type BackendName = 'pglite' | 'postgres';
+
+/** PGlite always; PostgreSQL as well when DATABASE_URL is set (CI sets it). */
+export function backendNames(): BackendName[] {
+  return process.env.DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
+}
+
+export interface TestDatabase {
+  db: Db;
+  url: string | undefined;
+  /** Verifies the ledger, closes and drops. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * A fresh, migrated database of its own: PGlite in memory, or a new PostgreSQL database created
+ * on the server of DATABASE_URL and dropped afterwards, so test files run in parallel and leave nothing.
+ */
+export async function createTestDatabase(backend: BackendName, poolSize = 40): Promise<TestDatabase> {
+  if (backend === 'pglite') {
+    const db = await openDb({});
+    await migrate(db);
+    return { db, url: undefined, dispose: () => db.close() };
+  }
+  const serverUrl = process.env.DATABASE_URL;
+  assert.ok(serverUrl, 'DATABASE_URL is set for the postgres backend');
+  const name = `pointbook_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(serverUrl, `create database ${name}`);
+  const url = withDatabase(serverUrl, name);
+  const db = await openDb({ databaseUrl: url, poolSize });
+  await migrate(db);
+  return {
+    db,
+    url,
+    dispose: async () => {
+      await db.close();
+      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
+    },
+  };
+}
+
+function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}
+
+async function adminQuery(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface StorageContext {
+  readonly backend: BackendName;
+  /** The file's database for this backend (set before the first test runs). */
+  readonly db: Db;
+  readonly url: string | undefined;
+}
+
+/**
+ * Runs `body` once per backend, on a database of its own, and proves the ledger's invariants
+ * (`ledger verify`) when the tests are done: a violation fails the file.
+ */
+export function describeStorage(title: string, body: (ctx: StorageContext) => void, options: { poolSize?: number } = {}): void {
+  for (const backend of backendNames()) {
+    describe(`${title} [${backend}]`, () => {
+      let database: TestDatabase | undefined;
+      const ctx: StorageContext = {
+        backend,
+        get db() {
+          assert.ok(database, 'the database is open');
+          return database.db;
+        },
+        get url() {
+          return database?.url;
+        },
+      };
+      before(async () => {
+        database = await createTestDatabase(backend, options.poolSize);
+      });
+      after(async () => {
+        if (!database) return;
+        try {
+          const violations = await verifyLedger(database.db);
+          assert.deepEqual(violations, [], 'ledger verify finds no violation');
+        } finally {
+          await database.dispose();
+        }
+      });
+      body(ctx);
+    });
+  }
+}
