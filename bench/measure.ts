@@ -1,0 +1,87 @@
+import { performance } from 'node:perf_hooks';
+
+/** What a closed-loop run did: its wall time, one latency per successful call, outcomes by label. */
+export interface RunStats {
+  elapsedMs: number;
+  /** Milliseconds per successful call, in completion order. */
+  latenciesMs: Float64Array;
+  /** How many calls ended with each label: the label the call returned, or `error:<code>`. */
+  outcomes: Map<string, number>;
+}
+
+export interface LatencySummary {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/**
+ * Runs `call(0) … call(total - 1)` from `concurrency` workers, each starting its next call as soon as
+ * the previous one ends (closed loop). A thrown error is counted under `error:<SQLSTATE or name>` and
+ * the run goes on, so a workload can report deadlocks instead of dying on the first one.
+ */
+export async function runConcurrent(
+  concurrency: number,
+  total: number,
+  call: (index: number) => Promise<string>,
+): Promise<RunStats> {
+  const latenciesMs = new Float64Array(total);
+  const outcomes = new Map<string, number>();
+  let next = 0;
+  let done = 0;
+  const worker = async (): Promise<void> => {
+    while (next < total) {
+      const index = next++;
+      const started = performance.now();
+      let outcome: string;
+      try {
+        outcome = await call(index);
+        latenciesMs[done++] = performance.now() - started;
+      } catch (error) {
+        outcome = `error:${errorCode(error)}`;
+      }
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
+  return { elapsedMs: performance.now() - started, latenciesMs: latenciesMs.subarray(0, done), outcomes };
+}
+
+/** Nearest-rank percentiles; zeros when nothing was measured. */
+export function summarize(latenciesMs: Float64Array): LatencySummary {
+  if (latenciesMs.length === 0) return { p50: 0, p99: 0, max: 0 };
+  const sorted = Float64Array.from(latenciesMs).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
+  return { p50: at(0.5), p99: at(0.99), max: at(1) };
+}
+
+export function perSecond(count: number, elapsedMs: number): number {
+  return elapsedMs > 0 ? (count * 1000) / elapsedMs : 0;
+}
+
+/** Calls that threw, whatever the code. */
+export function errorCount(outcomes: Map<string, number>): number {
+  let errors = 0;
+  for (const [label, count] of outcomes) if (label.startsWith('error:')) errors += count;
+  return errors;
+}
+
+/** SQLSTATE 40P01: the server broke a lock cycle by killing one transaction. */
+export const DEADLOCK = 'error:40P01';
+
+function errorCode(error: unknown): string {
+  if (typeof error === 'object' && error !== null) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    if (error instanceof Error) return error.name;
+  }
+  return 'unknown';
+}
+
+/** Times one async step. */
+export async function timed<T>(step: () => Promise<T>): Promise<{ value: T; elapsedMs: number }> {
+  const started = performance.now();
+  const value = await step();
+  return { value, elapsedMs: performance.now() - started };
+}

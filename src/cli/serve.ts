@@ -1,0 +1,49 @@
+import { Temporal } from 'temporal-polyfill';
+import { systemClock, TestClock } from '../clock.js';
+import type { Config } from '../config.js';
+import { buildApp } from '../http/app.js';
+import { createRegistry, loadPrograms, syncPrograms } from '../programs/index.js';
+import { describeDb, openMigratedDb, type StorageOptions } from './database.js';
+import { resolveAdminToken } from './token.js';
+
+export interface ServeOptions extends StorageOptions {
+  port?: number;
+  host?: string;
+  programs?: string;
+  /** true: a test clock starting now; a string: starting at that instant. */
+  testClock?: boolean | string;
+}
+
+/** Starts the API on the configured database; resolves with a function that stops it. */
+export async function serve(config: Config, options: ServeOptions): Promise<() => Promise<void>> {
+  const db = await openMigratedDb(config, options);
+  const testClock = options.testClock
+    ? new TestClock(typeof options.testClock === 'string' ? Temporal.Instant.from(options.testClock) : systemClock.now())
+    : undefined;
+  const clock = testClock ?? systemClock;
+  const programs = loadPrograms(options.programs ?? config.programsDir);
+  await syncPrograms(db, programs, clock.now());
+  const admin = resolveAdminToken(config.adminToken, options.data ?? config.dataDir, !options.memory);
+
+  const app = await buildApp(
+    { db, clock, testClock, programs: createRegistry(programs), adminToken: admin.token },
+    { logger: { level: config.logLevel, redact: ['req.headers.authorization'] } },
+  );
+  const port = options.port ?? config.port;
+  const host = options.host ?? config.host;
+  await app.listen({ port, host });
+
+  const lines = [
+    `Pointbook is serving on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}  (API docs: /docs)`,
+    `database: ${describeDb(config, options)}`,
+    `programs: ${programs.map((p) => p.key).join(', ') || '(none)'}`,
+    `operator token (${admin.source}): ${admin.token}`,
+    ...(testClock ? [`test clock: ${testClock.now()} — move it with POST /v1/test-clock`] : []),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+
+  return async () => {
+    await app.close();
+    await db.close();
+  };
+}
