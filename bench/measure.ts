@@ -16,21 +16,33 @@ export interface LatencySummary {
 }
 
 /**
- * Runs `call(0) … call(total - 1)` from `concurrency` workers, each starting its next call as soon as
- * the previous one ends (closed loop). A thrown error is counted under `error:<SQLSTATE or name>` and
- * the run goes on, so a workload can report deadlocks instead of dying on the first one.
+ * Runs `call(warmup) … call(warmup + total - 1)` from `concurrency` workers, each starting its next
+ * call as soon as the previous one ends (closed loop), after `warmup` untimed calls (indexes below
+ * `warmup`) that open connections and prepare statements. A thrown error is counted under
+ * `error:<SQLSTATE or name>` and the run goes on, so a workload reports deadlocks instead of dying.
  */
 export async function runConcurrent(
   concurrency: number,
   total: number,
   call: (index: number) => Promise<string>,
+  warmup = 0,
 ): Promise<RunStats> {
-  const latenciesMs = new Float64Array(total);
+  if (warmup > 0) await closedLoop(concurrency, 0, warmup, call);
+  return closedLoop(concurrency, warmup, warmup + total, call);
+}
+
+async function closedLoop(
+  concurrency: number,
+  from: number,
+  to: number,
+  call: (index: number) => Promise<string>,
+): Promise<RunStats> {
+  const latenciesMs = new Float64Array(to - from);
   const outcomes = new Map<string, number>();
-  let next = 0;
+  let next = from;
   let done = 0;
   const worker = async (): Promise<void> => {
-    while (next < total) {
+    while (next < to) {
       const index = next++;
       const started = performance.now();
       let outcome: string;
@@ -44,7 +56,7 @@ export async function runConcurrent(
     }
   };
   const started = performance.now();
-  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, to - from)) }, worker));
   return { elapsedMs: performance.now() - started, latenciesMs: latenciesMs.subarray(0, done), outcomes };
 }
 

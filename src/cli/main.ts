@@ -17,11 +17,12 @@ const instant = (value: string) => {
     throw new InvalidArgumentError('expected an ISO 8601 instant with offset, like 2027-04-01T00:00:00+09:00');
   }
 };
-const positiveInt = (value: string) => {
+const integerFrom = (min: number) => (value: string) => {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer of at least ${min}`);
   return n;
 };
+const positiveInt = integerFrom(1);
 
 const storage = (command: Command) =>
   command
@@ -36,7 +37,7 @@ storage(
   program
     .command('serve')
     .description('serve the HTTP API (and the scheduler) until stopped')
-    .option('--port <n>', 'port to listen on (default PORT or 3000)', positiveInt)
+    .option('--port <n>', 'port to listen on, 0 for any free one (default PORT or 3000)', integerFrom(0))
     .option('--host <host>', 'address to listen on (default HOST or 127.0.0.1)')
     .option('--programs <dir>', 'program definitions to load (default examples/programs)')
     .option('--test-clock [instant]', 'run on a test clock (starting now, or at the instant given), moved by POST /v1/test-clock'),

@@ -29,9 +29,10 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
     { db, clock, testClock, programs: createRegistry(programs), adminToken: admin.token },
     { logger: { level: config.logLevel, redact: ['req.headers.authorization'] } },
   );
-  const port = options.port ?? config.port;
   const host = options.host ?? config.host;
-  await app.listen({ port, host });
+  await app.listen({ port: options.port ?? config.port, host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
 
   const lines = [
     `Pointbook is serving on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}  (API docs: /docs)`,

@@ -1,0 +1,73 @@
+import type { Db } from '../src/db/index.js';
+import type { BackendName } from './backend.js';
+import type { LatencySummary } from './measure.js';
+
+/** How much work each phase does on one backend; every figure can be set by flag or environment. */
+export interface Sizes {
+  /** Accounts with no points that W1 and W2 earn into. */
+  members: number;
+  /** Concurrent connections (callers) for B_ins, W1 and W3: 32 natively, 1 on PGlite. */
+  concurrency: number;
+  /** Timed single-row INSERTs for B_ins(concurrency). */
+  insOps: number;
+  /** Rows for B_bulk. */
+  bulkRows: number;
+  w1Ops: number;
+  w2Ops: number;
+  /** Closed-loop callers of `submit`; each batch holds about submitters / writers operations. */
+  w2Submitters: number;
+  /** Writer queues (each one connection's worth of serial batches). */
+  w2Writers: number;
+  w3Ops: number;
+  w4Ops: number;
+  /** Concurrent redeemers of the 10 hot members. */
+  w4Concurrency: number;
+  /** Due buckets to expire (two per member). */
+  w8Lots: number;
+  /** Members per `expireDueChunk` call. */
+  w8Chunk: number;
+  /** Zipf exponent of the member chosen by W1 and W2 (0: uniform). */
+  zipf: number;
+}
+
+export interface BenchContext {
+  db: Db;
+  backend: BackendName;
+  sizes: Sizes;
+  /** Distinguishes this run's idempotency keys. */
+  runId: string;
+}
+
+export type Unit = 'ops/s' | 'rows/s';
+
+/** An absolute figure: `count` units of work in `elapsedMs`. */
+export interface Figure {
+  rate: number;
+  unit: Unit;
+  count: number;
+  elapsedMs: number;
+}
+
+export type BaselineId = 'B_ins' | 'B_bulk';
+
+export interface BaselineResult extends Figure {
+  id: BaselineId;
+  /** How the report names it, e.g. `B_ins(32)`. */
+  label: string;
+  title: string;
+  latencyMs?: LatencySummary;
+}
+
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W8';
+
+export interface WorkloadResult extends Figure {
+  id: WorkloadId;
+  title: string;
+  latencyMs?: LatencySummary;
+  /** What one latency sample measures: one call, submit→result, one chunk. */
+  latencyOf?: string;
+  /** Counts that must be zero for the run to pass: errors, deadlocks, overdrafts, lost updates. */
+  faults: Record<string, number>;
+  /** Everything else worth reading: refusals, batches, seeding time, sizes. */
+  details: Record<string, number | string>;
+}

@@ -1,0 +1,106 @@
+import type { Temporal } from 'temporal-polyfill';
+import { statement, type Db } from '../src/db/index.js';
+
+/**
+ * Set-based seeding: members and their credited buckets are written by `insert … select
+ * generate_series`, many thousands of rows per statement, so a run seeds a million rows in
+ * seconds instead of calling the ledger a million times. What it writes is exactly what
+ * `ledger_credit` would have written, so `verifyLedger` holds: per credit a journal row, two
+ * postings summing to zero, a bucket and an allocation; per member a cached balance.
+ *
+ * Members of a group are `mbr_<group>_<8-digit index>`, indexes 1…count, so workloads can name
+ * them without reading them back.
+ */
+export function memberId(group: string, index: number): string {
+  return `mbr_${group}_${String(index).padStart(8, '0')}`;
+}
+
+export const PROGRAM = 'bench';
+
+/** Members per seeding statement: large enough to be set-based, small enough to keep each transaction short. */
+const CHUNK = 50_000;
+
+const insertAccounts = statement('bench.seedAccounts', `
+  insert into ledger_accounts (member_id, program_key, available, pending, opened_at)
+  select 'mbr_' || $1 || '_' || lpad(m::text, 8, '0'), $4, 0, 0, $5::timestamptz
+  from generate_series($2::int, $3::int) m`);
+
+// One statement per chunk. The foreign keys are checked when the statement ends, by which time
+// every CTE has written its rows, so accounts, journal and lots may be inserted together.
+const insertCredited = statement('bench.seedCredited', `
+  with buckets as (
+    select k, points, expires_at, sum(points) over (order by k) as available_after
+    from unnest($4::bigint[], $5::timestamptz[]) with ordinality as b(points, expires_at, k)
+  ), credits as materialized (
+    select 'mbr_' || $1 || '_' || lpad(m::text, 8, '0') as member_id,
+           'txn_seed_' || $1 || '_' || b.k as id, 'seed:' || $1 || ':' || b.k as key,
+           b.points, b.expires_at, b.available_after
+    from generate_series($2::int, $3::int) m cross join buckets b
+  ), accounts as (
+    insert into ledger_accounts (member_id, program_key, available, pending, opened_at)
+    select member_id, $6, max(available_after), 0, $7::timestamptz from credits group by member_id
+  ), journal as (
+    insert into ledger_journal (member_id, id, op, kind, idempotency_key, request_hash, points,
+        available_delta, pending_delta, available_after, pending_after, counter_account,
+        occurred_at, recorded_at, actor)
+    select member_id, id, 'credit', 'earn', key, '', points, points, 0, available_after, 0, 'program:issued',
+           $7::timestamptz, $7::timestamptz, 'job:bench-seed'
+    from credits
+  ), postings as (
+    insert into ledger_postings (member_id, journal_id, account, amount)
+    select member_id, id, 'program:issued', -points from credits
+    union all
+    select member_id, id, 'member:available', points from credits
+  ), lots as (
+    insert into ledger_lots (member_id, expires_at, lot_class, remaining)
+    select member_id, expires_at, 'base', points from credits
+  )
+  insert into ledger_allocations (member_id, journal_id, expires_at, lot_class, remaining_delta, expired_delta)
+  select member_id, id, expires_at, 'base', points, 0 from credits`);
+
+/** Opens `count` accounts with no points (members who only earn during the run). */
+export async function seedAccounts(db: Db, group: string, count: number, now: Temporal.Instant): Promise<void> {
+  for (let from = 1; from <= count; from += CHUNK) {
+    const to = Math.min(count, from + CHUNK - 1);
+    await db.query(insertAccounts, [group, from, to, PROGRAM, now.toString()]);
+  }
+}
+
+export interface SeedBucket {
+  points: number;
+  expiresAt: Temporal.Instant;
+}
+
+/**
+ * Opens `count` accounts, each credited once per bucket (the same buckets for every member, in
+ * order, with distinct expiry instants). Returns the points each member holds.
+ */
+export async function seedCreditedMembers(
+  db: Db,
+  group: string,
+  count: number,
+  buckets: readonly SeedBucket[],
+  now: Temporal.Instant,
+): Promise<number> {
+  const points = buckets.map((b) => b.points);
+  const expiries = buckets.map((b) => b.expiresAt.toString());
+  for (let from = 1; from <= count; from += CHUNK) {
+    const to = Math.min(count, from + CHUNK - 1);
+    await db.query(insertCredited, [group, from, to, points, expiries, PROGRAM, now.toString()]);
+  }
+  return points.reduce((sum, p) => sum + p, 0);
+}
+
+/** `days` whole days after `from` (Temporal instants add hours, not calendar days). */
+export function daysAfter(from: Temporal.Instant, days: number): Temporal.Instant {
+  return from.add({ hours: 24 * days });
+}
+
+/**
+ * Three buckets a year apart, as FL-8's "end of fiscal year X+2" gives a member at most three. Whole
+ * UTC days, so every workload of a run credits the same three buckets.
+ */
+export function earnExpiries(now: Temporal.Instant): Temporal.Instant[] {
+  const today = now.round({ smallestUnit: 'hour', roundingIncrement: 24, roundingMode: 'floor' });
+  return [daysAfter(today, 365), daysAfter(today, 730), daysAfter(today, 1095)];
+}

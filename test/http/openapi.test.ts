@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { describeApi } from '../support/api.js';
+
+// The outside contract (issue 2): these paths and methods must stay in the OpenAPI document.
+const contract = [
+  ['get', '/health'],
+  ['get', '/v1/programs'],
+  ['post', '/v1/programs/{program}/members'],
+  ['get', '/v1/members/{id}'],
+  ['post', '/v1/members/{id}/adjustments'],
+  ['get', '/v1/members/{id}/balance'],
+  ['get', '/v1/members/{id}/transactions'],
+  ['post', '/v1/test-clock'],
+];
+
+describeApi('OpenAPI document', (ctx) => {
+  it('serves the contract paths at /docs/json, each with its problem responses', async () => {
+    const response = await ctx.app.inject({ method: 'GET', url: '/docs/json' });
+    assert.equal(response.statusCode, 200);
+    const doc = response.json();
+    assert.equal(doc.openapi, '3.1.0');
+    for (const [method, path] of contract) {
+      const operation = doc.paths[path as string]?.[method as string];
+      assert.ok(operation, `${method} ${path} is documented`);
+      if (path !== '/health') assert.ok(operation.responses['401'], `${method} ${path} documents 401`);
+    }
+    const ui = await ctx.app.inject({ method: 'GET', url: '/docs/' });
+    assert.equal(ui.statusCode, 200);
+  });
+});

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { before, after } from 'node:test';
+import type { LightMyRequestResponse } from 'fastify';
+import { Temporal } from 'temporal-polyfill';
+import { TestClock } from '../../src/clock.js';
+import { buildApp, type App } from '../../src/http/app.js';
+import { createRegistry, loadPrograms, syncPrograms } from '../../src/programs/index.js';
+import { describeStorage, type StorageContext } from './databases.js';
+
+export const TOKEN = 'test-operator-token';
+export const START = Temporal.Instant.from('2026-04-01T00:00:00+09:00');
+
+export interface ApiContext extends StorageContext {
+  readonly app: App;
+  readonly clock: TestClock;
+}
+
+/**
+ * An app on each backend's database, with the example programs loaded and a test clock at
+ * START (or `options.testClock: false` for a server started without --test-clock).
+ */
+export function describeApi(title: string, body: (ctx: ApiContext) => void, options: { testClock?: boolean } = {}): void {
+  describeStorage(title, (storage) => {
+    let app: App | undefined;
+    const clock = new TestClock(START);
+    const ctx: ApiContext = {
+      get backend() {
+        return storage.backend;
+      },
+      get db() {
+        return storage.db;
+      },
+      get url() {
+        return storage.url;
+      },
+      get app() {
+        assert.ok(app, 'the app is built');
+        return app;
+      },
+      clock,
+    };
+    before(async () => {
+      const programs = loadPrograms('examples/programs');
+      await syncPrograms(storage.db, programs, clock.now());
+      app = await buildApp({
+        db: storage.db,
+        clock,
+        testClock: options.testClock === false ? undefined : clock,
+        programs: createRegistry(programs),
+        adminToken: TOKEN,
+      });
+    });
+    after(async () => {
+      await app?.close();
+    });
+    body(ctx);
+  });
+}
+
+type Method = 'GET' | 'POST';
+
+/** An operator request with the token; `headers` may override or add. */
+export async function call(
+  app: App,
+  method: Method,
+  url: string,
+  payload?: unknown,
+  headers: Record<string, string> = {},
+): Promise<LightMyRequestResponse> {
+  return app.inject({
+    method,
+    url,
+    headers: { authorization: `Bearer ${TOKEN}`, ...headers },
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  });
+}
+
+let sequence = 0;
+/** An external id no other test of the run uses. */
+export function uniqueExternalId(prefix = 'ext'): string {
+  sequence += 1;
+  return `${prefix}-${process.pid}-${sequence}`;
+}
+
+export async function enrol(app: App, program = 'flets-club', extra: Record<string, unknown> = {}): Promise<string> {
+  const response = await call(app, 'POST', `/v1/programs/${program}/members`, { externalId: uniqueExternalId(), ...extra });
+  assert.equal(response.statusCode, 201, response.body);
+  return response.json<{ id: string }>().id;
+}
+
+export async function adjust(app: App, memberId: string, points: number, key: string, extra: Record<string, unknown> = {}) {
+  return call(app, 'POST', `/v1/members/${memberId}/adjustments`, { points, reason: 'test', ...extra }, { 'idempotency-key': key });
+}
+
+export function problemCode(response: LightMyRequestResponse): string {
+  assert.match(String(response.headers['content-type']), /application\/problem\+json/);
+  return response.json<{ code: string }>().code;
+}
