@@ -36,6 +36,8 @@ export interface BenchContext {
   sizes: Sizes;
   /** Distinguishes this run's idempotency keys. */
   runId: string;
+  /** Analyze (and checkpoint on PostgreSQL) between seeding and timing. */
+  settle(): Promise<void>;
 }
 
 export type Unit = 'ops/s' | 'rows/s';

@@ -97,3 +97,8 @@ export async function timed<T>(step: () => Promise<T>): Promise<{ value: T; elap
   const value = await step();
   return { value, elapsedMs: performance.now() - started };
 }
+
+/** Two decimals, for the report. */
+export function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}

@@ -38,11 +38,14 @@ interface ValidationIssue {
 function describeValidation(error: FastifyError): { detail: string; errors: { field: string; message: string }[] } {
   const part = error.validationContext ?? 'body';
   const issues = (error.validation ?? []) as ValidationIssue[];
-  const errors = issues.map((issue) => {
-    const extra = issue.params?.additionalProperties ?? issue.params?.requiredProperties;
+  const errors = issues.flatMap((issue) => {
     const path = [part, ...(issue.instancePath ?? '').split('/').filter(Boolean)].join('.');
-    const field = typeof extra === 'string' ? `${path}.${extra}` : path;
-    return { field, message: issue.message ?? 'is not valid' };
+    const message = issue.message ?? 'is not valid';
+    // A missing or unexpected property is named as its own field, not as its parent object.
+    const named = issue.params?.requiredProperties ?? issue.params?.additionalProperties;
+    const properties = Array.isArray(named) ? named : typeof named === 'string' ? [named] : [];
+    if (properties.length === 0) return [{ field: path, message }];
+    return properties.map((property) => ({ field: `${path}.${String(property)}`, message }));
   });
   const detail = errors.map((e) => `${e.field}: ${e.message}`).join('; ') || error.message;
   return { detail, errors };

@@ -4,19 +4,33 @@
 -- Applies operations in order and returns one result per operation, as a JSON array.
 -- A batch of one is an interactive call; a batch of up to 1,000 is group commit (the writer queue).
 -- All members of the batch are locked first, in member_id order, so concurrent batches never deadlock.
+-- Before that, every operation claims its idempotency key (the advisory lock ledger_replay checks):
+-- an operation whose key another open transaction holds is answered 'idempotency_key_in_flight' at
+-- once and its member is not waited for. Claiming the key only after the member lock would make
+-- that answer unreachable: the holder of a key also holds its member until it commits. The claims
+-- are try-locks, which never wait, so they add no deadlock.
 create function ledger_apply(p_ops jsonb, p_now timestamptz) returns jsonb language plpgsql as $$
 declare
   o jsonb;
+  i bigint;
   v_member text;
+  v_in_flight bigint[];
   v_results jsonb[] := '{}';
   r jsonb;
 begin
+  select coalesce(array_agg(n), '{}') into v_in_flight
+  from jsonb_array_elements(p_ops) with ordinality e(op, n)
+  where not pg_try_advisory_xact_lock(hashtextextended((op->>'member') || chr(31) || (op->>'key'), 0));
   perform 1 from ledger_accounts
-  where member_id in (select distinct e->>'member' from jsonb_array_elements(p_ops) e)
+  where member_id in (select e->>'member' from jsonb_array_elements(p_ops) with ordinality e(e, n) where n <> all(v_in_flight))
   order by member_id
   for update;
-  for o in select value from jsonb_array_elements(p_ops) loop
+  for o, i in select value, ordinality from jsonb_array_elements(p_ops) with ordinality loop
     v_member := o->>'member';
+    if i = any(v_in_flight) then
+      v_results := v_results || jsonb_build_object('status', 'idempotency_key_in_flight');
+      continue;
+    end if;
     r := case o->>'op'
       when 'credit' then ledger_credit(v_member, o, p_now)
       when 'debit' then ledger_debit(v_member, o, p_now)
@@ -58,9 +72,12 @@ begin
   -- A new statement, so it reads the lots as they are now that the members are locked.
   return query
   with due as materialized (
+    -- Sorted before the ids are minted (volatile, so evaluated after the sort): a member's
+    -- expiries get ids in expiry order, the order their balances-after assume.
     select l.member_id, l.expires_at, l.lot_class, l.remaining as points, ledger_new_id() as id
     from ledger_lots l
     where l.member_id = any(v_members) and l.remaining > 0 and l.expires_at <= p_now
+    order by l.member_id, l.expires_at, l.lot_class
   ), emptied as (
     update ledger_lots l set remaining = 0, expired = l.expired + d.points
     from due d

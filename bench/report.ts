@@ -1,0 +1,136 @@
+import { writeFile } from 'node:fs/promises';
+import { cpus, platform, release, totalmem } from 'node:os';
+import type { Violation } from '../src/ledger/index.js';
+import type { BackendName } from './backend.js';
+import type { BaselineResult, Sizes, WorkloadResult } from './context.js';
+import type { Check } from './goals.js';
+
+export interface Machine {
+  cpuModel: string;
+  cpuCount: number;
+  memoryGiB: number;
+  node: string;
+  os: string;
+}
+
+export interface BackendReport {
+  backend: BackendName;
+  serverVersion: string;
+  location: string;
+  sizes: Sizes;
+  seedMs: number;
+  baselines: BaselineResult[];
+  workloads: WorkloadResult[];
+  checks: Check[];
+  verify: { violations: Violation[]; elapsedMs: number };
+}
+
+export interface RunReport {
+  startedAt: string;
+  preset: 'quick' | 'default';
+  machine: Machine;
+  backends: BackendReport[];
+  /** Every correctness check held and `verifyLedger` found nothing, on every backend. */
+  passed: boolean;
+  goalsMet: string;
+}
+
+export function describeMachine(): Machine {
+  const cores = cpus();
+  return {
+    cpuModel: cores[0]?.model.trim() ?? 'unknown',
+    cpuCount: cores.length,
+    memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
+    node: process.version,
+    os: `${platform()} ${release()}`,
+  };
+}
+
+export async function writeJson(path: string, report: RunReport): Promise<void> {
+  await writeFile(path, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+const int = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
+const dec = new Intl.NumberFormat('en', { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+const ms = (value: number) => (value < 10 ? value.toFixed(2) : value.toFixed(1));
+
+/** The report as plain-text tables, one per backend, then the verdict. */
+export function formatReport(report: RunReport): string {
+  const { machine } = report;
+  const lines = [
+    `Pointbook bench (${report.preset}) ${report.startedAt}`,
+    `Machine: ${machine.cpuCount} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, Node ${machine.node}, ${machine.os}`,
+  ];
+  for (const b of report.backends) lines.push('', ...formatBackend(b));
+  lines.push('', `Goals met: ${report.goalsMet}. Correctness: ${report.passed ? 'PASSED' : 'FAILED'}.`);
+  return lines.join('\n');
+}
+
+function formatBackend(b: BackendReport): string[] {
+  const s = b.sizes;
+  const lines = [
+    `== ${b.backend}: ${b.serverVersion.split(' on ')[0] ?? b.serverVersion} (${b.location})`,
+    `   sizes: members ${int.format(s.members)}, c=${s.concurrency}, B_ins ${int.format(s.insOps)}, B_bulk ${int.format(s.bulkRows)} rows, ` +
+      `W1 ${int.format(s.w1Ops)}, W2 ${int.format(s.w2Ops)} (${s.w2Submitters} submitters, ${s.w2Writers} writer(s)), ` +
+      `W3 ${int.format(s.w3Ops)}, W4 ${int.format(s.w4Ops)} (c=${s.w4Concurrency}), W8 ${int.format(s.w8Lots)} buckets ` +
+      `(${int.format(s.w8Chunk)} members/chunk), zipf ${s.zipf}; seeding ${int.format(b.seedMs)} ms`,
+  ];
+  const rows: string[][] = [['', 'what', 'figure', 'baseline', 'ratio', 'goal', 'met', 'p50 / p99 ms']];
+  for (const base of b.baselines) {
+    rows.push([base.label, base.title, `${int.format(base.rate)} ${base.unit}`, '', '', '', '', latency(base.latencyMs)]);
+  }
+  for (const w of b.workloads) {
+    const perf = b.checks.filter((c) => c.workload === w.id && c.kind === 'performance');
+    const rate = perf.find((c) => c.ratio !== undefined);
+    rows.push([
+      w.id,
+      w.title,
+      `${int.format(w.rate)} ${w.unit}`,
+      rate?.baseline ? `${rate.baseline.label} ${int.format(rate.baseline.rate)}` : '',
+      rate?.ratio !== undefined ? dec.format(rate.ratio) : '',
+      rate?.target ?? '(correctness only)',
+      rate ? yesNo(rate.met) : '',
+      latency(w.latencyMs, w.latencyOf),
+    ]);
+    for (const c of perf.filter((p) => p.ratio === undefined)) {
+      rows.push(['', c.what, ms(c.value), '', '', c.target, yesNo(c.met), '']);
+    }
+    const faults = b.checks.filter((c) => c.workload === w.id && c.kind === 'correctness');
+    rows.push([
+      '',
+      faults.map((c) => `${c.what} ${c.value}`).join(', '),
+      '',
+      '',
+      '',
+      'all = 0',
+      yesNo(faults.every((c) => c.met)),
+      '',
+    ]);
+    const details = Object.entries(w.details).map(([k, v]) => `${k} ${typeof v === 'number' && Number.isInteger(v) ? int.format(v) : v}`);
+    if (details.length > 0) rows.push(['', details.join(', '), '', '', '', '', '', '']);
+  }
+  rows.push(['verify', `verifyLedger: ${b.verify.violations.length} violation(s) in ${int.format(b.verify.elapsedMs)} ms`, '', '', '', '= 0', yesNo(b.verify.violations.length === 0), '']);
+  return [...lines, ...table(rows)];
+}
+
+function latency(l: { p50: number; p99: number } | undefined, of?: string): string {
+  return l ? `${ms(l.p50)} / ${ms(l.p99)}${of ? ` (${of})` : ''}` : '';
+}
+
+function yesNo(met: boolean): string {
+  return met ? 'yes' : 'NO';
+}
+
+/** Left-aligned columns; a long "what" wraps into its own line rather than widening every row. */
+function table(rows: string[][]): string[] {
+  const widths = rows[0]?.map((_, col) => (col === 1 ? 56 : Math.max(...rows.map((r) => (r[col] ?? '').length)))) ?? [];
+  const out: string[] = [];
+  for (const row of rows) {
+    const what = row[1] ?? '';
+    const fits = what.length <= (widths[1] ?? 0);
+    const cells = row.map((cell, col) => (col === 1 && !fits ? '' : cell).padEnd(widths[col] ?? 0));
+    if (!fits) out.push(`${(row[0] ?? '').padEnd(widths[0] ?? 0)}  ${what}`);
+    if (fits || row.slice(2).some((c) => c !== '')) out.push(cells.join('  ').trimEnd());
+  }
+  return out;
+}
