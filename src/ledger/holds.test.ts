@@ -6,7 +6,6 @@ import {
   apply,
   cancel,
   confirm,
-  credit,
   day,
   debit,
   givenAccount,

@@ -56,8 +56,9 @@ const checks: { invariant: string; query: Statement }[] = [
   },
   {
     invariant: 'every lot equals the sum of its allocations',
+    // expires_at as text: a lot that never expires is 'infinity', which no Temporal.Instant can hold.
     query: statement('ledger.verify.allocations', `
-      select l.member_id, l.expires_at, l.lot_class, l.remaining, l.expired, a.remaining as allocated, a.expired as allocated_expired
+      select l.member_id, l.expires_at::text as expires_at, l.lot_class, l.remaining, l.expired, a.remaining as allocated, a.expired as allocated_expired
       from ledger_lots l
       left join (select member_id, expires_at, lot_class, sum(remaining_delta) as remaining, sum(expired_delta) as expired
                  from ledger_allocations group by member_id, expires_at, lot_class) a
