@@ -81,12 +81,12 @@ describe('pointbook CLI on an empty data directory', () => {
 
     const early = runCli(['jobs', 'run', 'expire', '--data', dataDir, '--as-of', '2028-03-31T23:59:59.999+09:00']);
     assert.equal(early.status, 0, early.stderr);
-    assert.match(early.stdout, /expired 0 points/);
+    assert.match(early.stdout, /expire 2028-03-31T14:59:59.999Z: done \(nothing to do\)/);
     const due = runCli(['jobs', 'run', 'expire', '--data', dataDir, '--as-of', '2028-04-01T00:00:00+09:00']);
     assert.equal(due.status, 0, due.stderr);
-    assert.match(due.stdout, /expired 500 points in 1 lots of 1 members/);
+    assert.match(due.stdout, /expire 2028-03-31T15:00:00Z: done \(members 1, lots 1, points 500\)/);
     const rerun = runCli(['jobs', 'run', 'expire', '--data', dataDir, '--as-of', '2028-04-01T00:00:00+09:00']);
-    assert.match(rerun.stdout, /expired 0 points/);
+    assert.match(rerun.stdout, /already done/);
 
     const verify = runCli(['ledger', 'verify', '--data', dataDir]);
     assert.equal(verify.status, 0, verify.stdout + verify.stderr);

@@ -12,6 +12,7 @@ import { describeStorage } from './support/databases.js';
  */
 const keyedOtherwise: Record<string, string> = {
   member_directory: 'the way in from (program, external id); distributed by its own key (docs/decisions.md)',
+  link_directory: 'the way in from (program, system, account id) of a linked account; distributed by its own key',
 };
 
 const constraints = statement('test.schema.constraints', `

@@ -1,39 +1,21 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
-import { Temporal } from 'temporal-polyfill';
-import { systemClock } from '../clock.js';
+import { Command } from 'commander';
 import { readConfig } from '../config.js';
-import { runExpiry } from '../jobs/expire.js';
+import { Refusal } from '../errors.js';
 import { invariants, verifyLedger } from '../ledger/index.js';
 import { describeDb, openMigratedDb, type StorageOptions } from './database.js';
-import { progressBar } from './progress.js';
+import { registerImportCommand } from './import.js';
+import { registerJobCommands } from './jobs.js';
+import { instant, integerFrom, withStorage } from './options.js';
 import { serve, type ServeOptions } from './serve.js';
+import { simulate, type SimulateOptions } from './simulate.js';
 
 const config = readConfig();
-
-const instant = (value: string) => {
-  try {
-    return Temporal.Instant.from(value).toString();
-  } catch {
-    throw new InvalidArgumentError('expected an ISO 8601 instant with offset, like 2027-04-01T00:00:00+09:00');
-  }
-};
-const integerFrom = (min: number) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer of at least ${min}`);
-  return n;
-};
-const positiveInt = integerFrom(1);
-
-const storage = (command: Command) =>
-  command
-    .addOption(new Option('--data <dir>', 'PGlite data directory (default ./data; ignored with DATABASE_URL)'))
-    .addOption(new Option('--memory', 'PGlite in memory: nothing is kept').conflicts('data'));
 
 const program = new Command('pointbook')
   .description('Pointbook: loyalty points, campaigns and sweepstakes. PostgreSQL when DATABASE_URL is set, else embedded PGlite.')
   .showHelpAfterError();
 
-storage(
+withStorage(
   program
     .command('serve')
     .description('serve the HTTP API (and the scheduler) until stopped')
@@ -49,14 +31,28 @@ storage(
   process.once('SIGTERM', shutdown);
 });
 
-storage(program.command('migrate').description('apply database migrations not yet applied')).action(async (options: StorageOptions) => {
+withStorage(program.command('migrate').description('apply database migrations not yet applied')).action(async (options: StorageOptions) => {
   const db = await openMigratedDb(config, options);
   await db.close();
   process.stdout.write(`migrated ${describeDb(config, options)}\n`);
 });
 
+program
+  .command('simulate')
+  .description(
+    'run YAML scenarios through the HTTP API in-process, each on a fresh in-memory database with a test clock; ' +
+      'prints a diff for each failure and exits 1 if any scenario fails',
+  )
+  .argument('<scenarios...>', 'scenario files, or folders of them (*.yaml)')
+  .option('--programs <dir>', 'programs for scenarios that do not name theirs (default examples/programs)')
+  .option('--verbose', 'list the steps of passing scenarios too')
+  .addHelpText('after', '\nExample:\n  pointbook simulate examples/scenarios\n\nThe scenario format: docs/simulator.md')
+  .action(async (paths: string[], options: SimulateOptions) => {
+    process.exitCode = await simulate(config, paths, options);
+  });
+
 const ledger = program.command('ledger').description('the points ledger');
-storage(ledger.command('verify').description(`prove the ledger's invariants; exits 1 on any violation:\n  - ${invariants.join('\n  - ')}`)).action(
+withStorage(ledger.command('verify').description(`prove the ledger's invariants; exits 1 on any violation:\n  - ${invariants.join('\n  - ')}`)).action(
   async (options: StorageOptions) => {
     const db = await openMigratedDb(config, options);
     const violations = await verifyLedger(db);
@@ -69,22 +65,14 @@ storage(ledger.command('verify').description(`prove the ledger's invariants; exi
   },
 );
 
-const jobs = program.command('jobs').description('scheduled jobs, run by hand');
-const run = jobs.command('run').description('run one job now');
-storage(
-  run
-    .command('expire')
-    .description('expire every lot due at --as-of (default now); a re-run or a resume after a crash expires nothing twice')
-    .option('--as-of <instant>', 'the instant to expire at', instant)
-    .option('--chunk <members>', 'members per transaction', positiveInt, 20_000),
-).action(async (options: StorageOptions & { asOf?: string; chunk: number }) => {
-  const db = await openMigratedDb(config, options);
-  const asOf = options.asOf ? Temporal.Instant.from(options.asOf) : systemClock.now();
-  const bar = progressBar('expire');
-  const result = await runExpiry(db, asOf, options.chunk, { start: bar.start, advance: (done) => bar.update(done.members) });
-  bar.stop();
-  await db.close();
-  process.stdout.write(`expired ${result.points} points in ${result.buckets} lots of ${result.members} members as of ${asOf}\n`);
-});
+registerJobCommands(program, config);
+registerImportCommand(program, config);
 
-await program.parseAsync();
+try {
+  await program.parseAsync();
+} catch (error) {
+  // A refusal is the user's to fix: say what, without a stack trace.
+  if (!(error instanceof Refusal)) throw error;
+  process.stderr.write(`error: ${error.message}\n`);
+  process.exitCode = 2;
+}

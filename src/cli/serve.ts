@@ -1,7 +1,9 @@
+import { pino } from 'pino';
 import { Temporal } from 'temporal-polyfill';
 import { systemClock, TestClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { buildApp } from '../http/app.js';
+import { createScheduler } from '../jobs/scheduler.js';
 import { createRegistry, loadPrograms, syncPrograms } from '../programs/index.js';
 import { describeDb, openMigratedDb, type StorageOptions } from './database.js';
 import { resolveAdminToken } from './token.js';
@@ -25,10 +27,12 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
   await syncPrograms(db, programs, clock.now());
   const admin = resolveAdminToken(config.adminToken, options.data ?? config.dataDir, !options.memory);
 
-  const app = await buildApp(
-    { db, clock, testClock, programs: createRegistry(programs), adminToken: admin.token },
-    { logger: { level: config.logLevel, redact: ['req.headers.authorization'] } },
-  );
+  const registry = createRegistry(programs);
+  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  const scheduler = createScheduler({ db, clock, programs: registry, log: logger });
+  const app = await buildApp({ db, clock, testClock, programs: registry, adminToken: admin.token, scheduler }, { logger });
+  // On the wall clock the scheduler follows time; on a test clock, jobs run as the clock is moved.
+  if (!testClock) scheduler.start();
   const host = options.host ?? config.host;
   await app.listen({ port: options.port ?? config.port, host });
   const address = app.server.address();
@@ -44,6 +48,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
   process.stdout.write(`${lines.join('\n')}\n`);
 
   return async () => {
+    await scheduler.stop();
     await app.close();
     await db.close();
   };

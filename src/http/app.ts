@@ -1,14 +1,17 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, TestClock } from '../clock.js';
 import type { Db } from '../db/index.js';
+import type { Scheduler } from '../jobs/scheduler.js';
 import type { ProgramRegistry } from '../programs/index.js';
 import { operatorAuthenticator } from './auth.js';
 import { registerErrorHandling } from './errors.js';
+import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
+import { jobRoutes } from './routes/jobs.js';
 import { memberRoutes } from './routes/members.js';
 import { pointsRoutes } from './routes/points.js';
 import { programRoutes } from './routes/programs.js';
@@ -24,15 +27,17 @@ export interface AppDeps {
   testClock?: TestClock | undefined;
   programs: ProgramRegistry;
   adminToken: string;
+  /** Runs due jobs; moving the test clock runs what fell due in between. */
+  scheduler?: Scheduler | undefined;
 }
 
 /**
  * The HTTP API, apart from `listen()` so tests drive it through `app.inject()`.
  * Everything under /v1 needs the operator token; /health and /docs are open.
  */
-export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerOptions['logger'] } = {}): Promise<App> {
+export async function buildApp(deps: AppDeps, options: { logger?: FastifyBaseLogger } = {}): Promise<App> {
   const app: App = Fastify({
-    logger: options.logger ?? false,
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Ids of requests appear in logs and in 500 answers, so support can find the fault.
     requestIdHeader: 'x-request-id',
     bodyLimit: 1_048_576,
@@ -62,6 +67,8 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyServerO
     programRoutes(scoped, deps);
     memberRoutes(scoped, deps);
     pointsRoutes(scoped, deps);
+    eventRoutes(scoped, deps);
+    jobRoutes(scoped, deps);
     testClockRoutes(scoped, deps);
   });
   return app;

@@ -1,4 +1,21 @@
-// Members: who belongs to which program, and their personal data. See README.md.
-export type { Member } from './member.js';
-export { enrolMember, type EnrolInput } from './enrol.js';
+// Members: who belongs to which program, their personal data, membership periods, contracts,
+// account links and status. See README.md.
+export type { Member, PostalAddress } from './member.js';
+export { enrolMember, type EnrolInput, type Enrolment } from './enrol.js';
 export { getMember } from './get.js';
+export { findByExternalId, membersAtPage } from './find.js';
+export { listMemberships, endMembership, isMemberAt, type MembershipPeriod } from './memberships.js';
+export {
+  recordContract,
+  endContract,
+  listContracts,
+  contractsInForcePage,
+  endedContractsPage,
+  type ContractCursor,
+  type MemberContract,
+  type Contract,
+  type ContractChange,
+  type ContractStatus,
+} from './contracts.js';
+export { linkAccount, listLinks, findByLink, type AccountLink } from './links.js';
+export { getStatus, setStatus, listStatusChanges, type StatusChange } from './statuses.js';

@@ -1,5 +1,7 @@
 import type { Temporal } from 'temporal-polyfill';
-import type { MemberRow } from './sql.js';
+import type { MemberRow, PostalAddressRow } from './sql.js';
+
+export type PostalAddress = PostalAddressRow;
 
 export interface Member {
   id: string;
@@ -7,8 +9,15 @@ export interface Member {
   program: string;
   name: string | null;
   email: string | null;
+  phone: string | null;
   /** 'YYYY-MM-DD' */
   birthDate: string | null;
+  postalAddress: PostalAddress | null;
+  /** ISO 3166-1 alpha-2 */
+  country: string | null;
+  /** Program-defined facts about the member, for rule conditions. */
+  attributes: Record<string, unknown>;
+  /** When the member first joined (tenure counts from here: SU-1). */
   joinedAt: Temporal.Instant;
   createdAt: Temporal.Instant;
 }
@@ -20,7 +29,11 @@ export function toMember(row: MemberRow): Member {
     program: row.program_key,
     name: row.name,
     email: row.email,
+    phone: row.phone,
     birthDate: row.birth_date,
+    postalAddress: row.postal_address,
+    country: row.country,
+    attributes: row.attributes,
     joinedAt: row.joined_at,
     createdAt: row.created_at,
   };

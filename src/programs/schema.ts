@@ -4,7 +4,8 @@ import { Type, type Static } from 'typebox';
  * The shape of `examples/programs/<key>/program.yaml`. Every object is closed (unknown keys are
  * errors, so a misspelt `yearsAfer` is refused rather than silently ignored) and every number has
  * a limit. Checks a schema cannot express (the key names its folder, the time zone exists) are in
- * `validate.ts`.
+ * `validate.ts`; those of tiers and earning rules (ladder order, dates, references, CEL conditions)
+ * in `validate-rules.ts`.
  */
 
 const closed = { additionalProperties: false } as const;
@@ -43,6 +44,137 @@ export const expiryPolicies = {
 
 export const ExpirySchema = Type.Union([NoExpiry, RollingMonthsExpiry, FiscalYearEndExpiry]);
 
+/** Kebab-case ids of rules, tiers, promotions and partners: named in reasons, parts and ledger entries. */
+export const ruleIdPattern = programKeyPattern;
+/** A local date in the program's zone, `YYYY-MM-DD`; `validate-rules.ts` checks that the day exists. */
+export const localDatePattern = '^\\d{4}-\\d{2}-\\d{2}$';
+
+const RuleId = Type.String({ pattern: ruleIdPattern, maxLength: 64 });
+const LocalDate = Type.String({ pattern: localDatePattern });
+/** A CEL condition (`src/rules/`), compiled at load: a bad one is refused with its line. */
+const When = Type.String({ minLength: 1, maxLength: 2000 });
+const Names = Type.Object(
+  {
+    ja: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    en: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  },
+  closed,
+);
+
+/** SU-1: a status held from `minYears` whole years after joining; `when` adds a condition. */
+export const TenureTierRow = Type.Object(
+  { key: RuleId, minYears: Type.Integer({ minimum: 0, maximum: 200 }), when: Type.Optional(When), names: Type.Optional(Names) },
+  closed,
+);
+
+/** A status held from `minPoints` earned in the last `windowMonths`; `when` adds a condition. */
+export const PointsTierRow = Type.Object(
+  { key: RuleId, minPoints: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 }), when: Type.Optional(When), names: Type.Optional(Names) },
+  closed,
+);
+
+const ladderLimits = { minItems: 1, maxItems: 50 } as const;
+
+/** SU-1: status from tenure. `tenureFrom: month` counts years from the first day of the joining month. */
+export const TenureTiers = Type.Object(
+  {
+    basis: Type.Literal('tenure'),
+    tenureFrom: Type.Optional(Type.Enum(['date', 'month'])),
+    ladder: Type.Array(TenureTierRow, ladderLimits),
+  },
+  closed,
+);
+
+export const PointsEarnedTiers = Type.Object(
+  {
+    basis: Type.Literal('points_earned'),
+    windowMonths: Type.Integer({ minimum: 1, maximum: 120 }),
+    ladder: Type.Array(PointsTierRow, ladderLimits),
+  },
+  closed,
+);
+
+/** The tier variants by their `basis`, so the loader can report errors of the one meant. */
+export const tierBases = { tenure: TenureTiers, points_earned: PointsEarnedTiers } as const;
+export const TiersSchema = Type.Union([TenureTiers, PointsEarnedTiers]);
+
+/** The parts of an order line that may earn (SR-2: price only — not tax, shipping or fees). */
+export const amountParts = ['price', 'tax', 'shipping', 'fees'] as const;
+export const roundingModes = ['floor', 'half_up', 'ceil'] as const;
+
+/** SR-2: `points` per `per` minor units of the eligible amount, rounded on the order's eligible total. */
+export const SpendRule = Type.Object(
+  {
+    id: RuleId,
+    points: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    per: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
+    amounts: Type.Array(Type.Enum([...amountParts]), { minItems: 1, maxItems: amountParts.length, uniqueItems: true }),
+    rounding: Type.Enum([...roundingModes]),
+    when: Type.Optional(When),
+  },
+  closed,
+);
+
+/** SR-2: the named rules' points × `multiplier` in total for orders placed from `from` to `until` (local, inclusive). */
+export const Promotion = Type.Object(
+  {
+    id: RuleId,
+    from: LocalDate,
+    until: LocalDate,
+    multiplier: Type.Integer({ minimum: 1, maximum: 100 }),
+    rules: Type.Array(RuleId, { minItems: 1, maxItems: 50, uniqueItems: true }),
+    when: Type.Optional(When),
+  },
+  closed,
+);
+
+/** SR-1: a bonus for enrolling from `from` to `until` (local, inclusive), for the first `cap` only. */
+export const EnrolmentBonus = Type.Object(
+  {
+    id: RuleId,
+    points: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    from: LocalDate,
+    until: LocalDate,
+    cap: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000_000 })),
+    notMemberWithinDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 3660 })),
+  },
+  closed,
+);
+
+/** FL-2: fixed points per billing month by contract type, not by the amount billed. */
+export const MonthlyGrant = Type.Object(
+  {
+    id: RuleId,
+    pointsByContractType: Type.Record(Type.String(), Type.Integer({ minimum: 1, maximum: 1_000_000 }), {
+      minProperties: 1,
+      maxProperties: 1000,
+    }),
+    when: Type.Optional(When),
+  },
+  closed,
+);
+
+/** SR-7: a partner whose points land in the member's account. */
+export const Partner = Type.Object({ id: RuleId, name: Type.String({ minLength: 1, maxLength: 200 }), names: Type.Optional(Names) }, closed);
+
+/** FL-10: the events that forfeit all of a member's points. */
+export const forfeitEvents = ['contract.cancelled', 'contract.converted', 'member.left'] as const;
+
+export const EarningSchema = Type.Object(
+  {
+    creditOn: Type.Optional(Type.Enum(['shipment', 'placement'])),
+    spend: Type.Optional(Type.Array(SpendRule, { maxItems: 50 })),
+    promotions: Type.Optional(Type.Array(Promotion, { maxItems: 200 })),
+    promotionStacking: Type.Optional(Type.Enum(['best', 'sum'])),
+    returns: Type.Optional(Type.Object({ clawback: Type.Enum(['allow_negative', 'up_to_available']) }, closed)),
+    enrolmentBonus: Type.Optional(Type.Array(EnrolmentBonus, { maxItems: 50 })),
+    monthlyGrants: Type.Optional(Type.Array(MonthlyGrant, { maxItems: 50 })),
+    partners: Type.Optional(Type.Array(Partner, { maxItems: 100 })),
+    forfeitOn: Type.Optional(Type.Array(Type.Enum([...forfeitEvents]), { maxItems: forfeitEvents.length, uniqueItems: true })),
+  },
+  closed,
+);
+
 export const ProgramSchema = Type.Object(
   {
     key: Type.String({ pattern: programKeyPattern, maxLength: 64 }),
@@ -68,12 +200,27 @@ export const ProgramSchema = Type.Object(
     ),
     fiscalYear: Type.Optional(Type.Object({ startMonth: Type.Integer({ minimum: 1, maximum: 12 }) }, closed)),
     expiry: ExpirySchema,
+    tiers: Type.Optional(TiersSchema),
+    earning: Type.Optional(EarningSchema),
   },
   closed,
 );
 
 export type ProgramDefinition = Static<typeof ProgramSchema>;
 export type ExpiryPolicy = Static<typeof ExpirySchema>;
+export type TierConfig = Static<typeof TiersSchema>;
+export type TenureTierConfig = Static<typeof TenureTiers>;
+export type PointsEarnedTierConfig = Static<typeof PointsEarnedTiers>;
+export type TierRow = TierConfig['ladder'][number];
+export type EarningConfig = Static<typeof EarningSchema>;
+export type SpendRuleConfig = Static<typeof SpendRule>;
+export type PromotionConfig = Static<typeof Promotion>;
+export type EnrolmentBonusConfig = Static<typeof EnrolmentBonus>;
+export type MonthlyGrantConfig = Static<typeof MonthlyGrant>;
+export type PartnerConfig = Static<typeof Partner>;
+export type AmountPart = (typeof amountParts)[number];
+export type RoundingMode = (typeof roundingModes)[number];
+export type ForfeitEvent = (typeof forfeitEvents)[number];
 
 /** A definition that passed every check, and the file it came from (for messages and audits). */
 export type Program = ProgramDefinition & { sourceFile: string };
@@ -81,3 +228,9 @@ export type Program = ProgramDefinition & { sourceFile: string };
 /** Defaults of the optional keys, in one place. */
 export const defaultFiscalYearStartMonth = 1;
 export const defaultRollingEndOf = 'day';
+export const defaultTenureFrom = 'date';
+/** Validation requires `creditOn` whenever there are spend rules (SR-3); this is for programs without. */
+export const defaultCreditOn = 'placement';
+export const defaultPromotionStacking = 'best';
+/** SR-6 without a stated policy: a return never takes the balance below zero. */
+export const defaultClawback = 'up_to_available';

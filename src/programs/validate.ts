@@ -1,7 +1,9 @@
 import { Temporal } from 'temporal-polyfill';
+import type { TSchema } from 'typebox';
 import type { TLocalizedValidationError } from 'typebox/error';
 import { Value } from 'typebox/value';
-import { currencyPattern, expiryPolicies, programKeyPattern, ProgramSchema } from './schema.js';
+import { currencyPattern, expiryPolicies, localDatePattern, programKeyPattern, ProgramSchema, tierBases } from './schema.js';
+import { ruleProblems } from './validate-rules.js';
 
 /**
  * Checks a parsed definition: pure, no I/O. Each problem names the path of keys it concerns, so
@@ -18,34 +20,44 @@ export interface DefinitionProblem {
 }
 
 export function validateDefinition(data: unknown, folderName: string): DefinitionProblem[] {
-  return [...schemaProblems(data), ...expiryProblems(data), ...keyProblems(data, folderName), ...timeZoneProblems(data)];
+  return [
+    ...schemaProblems(data),
+    ...variantProblems(data, 'expiry', 'policy', expiryPolicies),
+    ...variantProblems(data, 'tiers', 'basis', tierBases),
+    ...keyProblems(data, folderName),
+    ...timeZoneProblems(data),
+    ...ruleProblems(data),
+  ];
 }
 
+/** The keys whose value is one of several variants, told apart by one of its keys. */
+const variantKeys = ['expiry', 'tiers'];
+
 /**
- * Everything outside `expiry`. TypeBox reports a failed union as the errors of every variant;
- * `expiryProblems` instead checks the one variant its `policy` names.
+ * Everything outside the variant keys. TypeBox reports a failed union as the errors of every
+ * variant; `variantProblems` instead checks the one variant its discriminator names.
  */
 function schemaProblems(data: unknown): DefinitionProblem[] {
   return Value.Errors(ProgramSchema, data)
-    .filter((error) => !isWithin(error.instancePath, '/expiry'))
+    .filter((error) => !variantKeys.some((key) => isWithin(error.instancePath, `/${key}`)))
     .flatMap((error) => describe(error, data, ProgramSchema, []));
 }
 
-function expiryProblems(data: unknown): DefinitionProblem[] {
-  // A missing `expiry` is reported by the schema's required check.
-  if (!isRecord(data) || !Object.hasOwn(data, 'expiry')) return [];
-  const { expiry } = data;
-  const policies = Object.keys(expiryPolicies).join(', ');
-  if (!isRecord(expiry)) return [{ path: ['expiry'], message: `expiry must be a mapping with a policy (${policies})` }];
-  if (!Object.hasOwn(expiry, 'policy')) {
-    return [{ path: ['expiry'], message: `missing required key "expiry.policy" (${policies})` }];
+/** `expiry` by its `policy`, `tiers` by its `basis`. A missing required key is the schema's to report. */
+function variantProblems(data: unknown, key: string, discriminator: string, variants: Readonly<Record<string, TSchema>>): DefinitionProblem[] {
+  if (!isRecord(data) || !Object.hasOwn(data, key)) return [];
+  const value = data[key];
+  const names = Object.keys(variants).join(', ');
+  if (!isRecord(value)) return [{ path: [key], message: `${key} must be a mapping with a ${discriminator} (${names})` }];
+  if (!Object.hasOwn(value, discriminator)) {
+    return [{ path: [key], message: `missing required key "${key}.${discriminator}" (${names})` }];
   }
-  const { policy } = expiry;
-  if (!isExpiryPolicyName(policy)) {
-    return [{ path: ['expiry', 'policy'], message: `expiry.policy ${shown(policy)} must be one of: ${policies}` }];
+  const name = value[discriminator];
+  const schema = typeof name === 'string' && Object.hasOwn(variants, name) ? variants[name] : undefined;
+  if (schema === undefined) {
+    return [{ path: [key, discriminator], message: `${key}.${discriminator} ${shown(name)} must be one of: ${names}` }];
   }
-  const schema = expiryPolicies[policy];
-  return Value.Errors(schema, expiry).flatMap((error) => describe(error, expiry, schema, ['expiry']));
+  return Value.Errors(schema, value).flatMap((error) => describe(error, value, schema, [key]));
 }
 
 function keyProblems(data: unknown, folderName: string): DefinitionProblem[] {
@@ -112,8 +124,10 @@ function describe(
 }
 
 const patternReasons: Record<string, string> = {
-  [programKeyPattern]: 'must be lowercase kebab-case, like "flets-club"',
+  // Program keys and rule ids share the pattern.
+  [programKeyPattern]: 'must be lowercase kebab-case, like "flets-club" or "holiday-5x"',
   [currencyPattern]: 'must be an ISO 4217 currency code of three capital letters, like "JPY" or "USD"',
+  [localDatePattern]: 'must be a date written YYYY-MM-DD, like "2014-12-31"',
 };
 
 const typeNames: Record<string, string> = {
@@ -151,10 +165,6 @@ function reasonFor(error: TLocalizedValidationError): string {
     default:
       return error.message;
   }
-}
-
-function isExpiryPolicyName(value: unknown): value is keyof typeof expiryPolicies {
-  return typeof value === 'string' && Object.hasOwn(expiryPolicies, value);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -13,7 +13,9 @@ describeApi('members API', (ctx) => {
       joinedAt: '2010-04-01T00:00:00+09:00',
     });
     assert.equal(created.statusCode, 201, created.body);
-    const member = created.json();
+    const { reenrolled, bonuses, ...member } = created.json();
+    assert.equal(reenrolled, false);
+    assert.deepEqual(bonuses, []);
     assert.match(member.id, /^mbr_[0-9a-z]{26}$/);
     assert.equal(member.externalId, externalId);
     assert.equal(member.program, 'flets-club');

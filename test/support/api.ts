@@ -4,6 +4,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
 import { TestClock } from '../../src/clock.js';
 import { buildApp, type App } from '../../src/http/app.js';
+import { createScheduler } from '../../src/jobs/scheduler.js';
 import { createRegistry, loadPrograms, syncPrograms } from '../../src/programs/index.js';
 import { describeStorage, type StorageContext } from './databases.js';
 
@@ -17,12 +18,12 @@ export interface ApiContext extends StorageContext {
 
 /**
  * An app on each backend's database, with the example programs loaded and a test clock at
- * START (or `options.testClock: false` for a server started without --test-clock).
+ * `options.start` (default START), or `options.testClock: false` for a server started without --test-clock.
  */
-export function describeApi(title: string, body: (ctx: ApiContext) => void, options: { testClock?: boolean } = {}): void {
+export function describeApi(title: string, body: (ctx: ApiContext) => void, options: { testClock?: boolean; start?: string } = {}): void {
   describeStorage(title, (storage) => {
     let app: App | undefined;
-    const clock = new TestClock(START);
+    const clock = new TestClock(options.start ? Temporal.Instant.from(options.start) : START);
     const ctx: ApiContext = {
       get backend() {
         return storage.backend;
@@ -42,12 +43,15 @@ export function describeApi(title: string, body: (ctx: ApiContext) => void, opti
     before(async () => {
       const programs = loadPrograms('examples/programs');
       await syncPrograms(storage.db, programs, clock.now());
+      const registry = createRegistry(programs);
+      const quiet = { info: () => {}, error: () => {} };
       app = await buildApp({
         db: storage.db,
         clock,
         testClock: options.testClock === false ? undefined : clock,
-        programs: createRegistry(programs),
+        programs: registry,
         adminToken: TOKEN,
+        scheduler: createScheduler({ db: storage.db, clock, programs: registry, log: quiet }),
       });
     });
     after(async () => {

@@ -1,0 +1,52 @@
+import { statement } from '../../db/index.js';
+import { expiresAtFor } from '../../programs/index.js';
+import { endMembership } from '../../members/index.js';
+import type { EventData } from './types.js';
+import type { Handler } from './handlers.js';
+import { postOne } from './post.js';
+import { reject } from './rejection.js';
+
+const upsertBill = statement('events.upsertBill', `
+  insert into member_bills (member_id, billing_month, amount_minor, currency, received_at) values ($1, $2, $3, $4, $5)
+  on conflict (member_id, billing_month) do update set amount_minor = excluded.amount_minor, currency = excluded.currency,
+    received_at = excluded.received_at`);
+
+/** bill.issued: what the member was charged for a billing month (kept for rules such as SU-10). A corrected bill replaces it. */
+export const billIssued: Handler = async (tx, { memberId, event }, ctx) => {
+  const data = event.data as EventData<'bill.issued'>;
+  await tx.query(upsertBill, [memberId, data.billingMonth, data.total.amount, data.total.currency, ctx.now.toString()]);
+  return { points: 0 };
+};
+
+/** member.left: the membership period ends when the event says it did. */
+export const memberLeft: Handler = async (tx, { memberId, event }, ctx) => {
+  const ended = await endMembership(tx, memberId, event.occurredAt, ctx.actor);
+  if (!ended) reject('not_a_member', 'The member has no open membership to end');
+  return { points: 0 };
+};
+
+/** SR-7: points from the co-branded card and other partners land in the same account. */
+export const partnerEarned: Handler = async (tx, { program, memberId, event }, ctx) => {
+  const data = event.data as EventData<'partner.earned'>;
+  const partner = program.earning?.partners?.find((p) => p.id === data.partner);
+  if (!partner) reject('unknown_partner', `${data.partner} is not a partner of ${program.key}`);
+  const expiresAt = expiresAtFor(program, event.occurredAt);
+  const posted = await postOne(
+    tx,
+    {
+      op: 'credit',
+      member: memberId,
+      key: `event:${event.id}`,
+      kind: 'partner',
+      points: data.points,
+      counter: `program:partner:${partner.id}`,
+      reason: `SR-7: ${partner.name} (${data.reference})`,
+      occurredAt: event.occurredAt,
+      actor: ctx.actor,
+      metadata: { partner: partner.id, reference: data.reference },
+      ...(expiresAt ? { expiresAt } : {}),
+    },
+    ctx.now,
+  );
+  return { points: posted.points };
+};

@@ -1,0 +1,191 @@
+import type { Temporal } from 'temporal-polyfill';
+import type { Queryable } from '../../db/index.js';
+import type { LedgerOp } from '../../ledger/index.js';
+import { getMember, getStatus, isMemberAt, listMemberships } from '../../members/index.js';
+import { expiresAtFor, type Program } from '../../programs/index.js';
+import { allocateUnits, pointsOfUnits, type OrderLineState } from '../orders/lines.js';
+import { getOrderForUpdate, insertOrder, saveOrder, type OrderRecord } from '../orders/store.js';
+import { pointsForOrder } from '../order-points.js';
+import type { Handler, HandlerInput } from './handlers.js';
+import { postForEvent, postOne } from './post.js';
+import { reject } from './rejection.js';
+import type { EventData } from './types.js';
+
+type Ctx = { now: Temporal.Instant; actor: string };
+
+/**
+ * order.placed: SR-2 points on the product price (promotions included), pending until shipment
+ * (SR-3) or credited at once when the program credits on placement. SR-4: an order placed before
+ * the store account was linked earns nothing.
+ */
+export const orderPlaced: Handler = async (tx, input, ctx) => {
+  const { program, memberId, event } = input;
+  const data = event.data as EventData<'order.placed'>;
+  await requireMemberAt(tx, memberId, event.occurredAt);
+  if (input.linkedAt && event.occurredAt.epochNanoseconds < input.linkedAt.epochNanoseconds) {
+    reject('placed_before_link', `SR-4: the order was placed ${event.occurredAt}, before the account was linked (${input.linkedAt}); it earns nothing`);
+  }
+  if (await getOrderForUpdate(tx, memberId, data.orderId)) reject('order_exists', `Order ${data.orderId} was already placed`);
+  const earned = await earnedPoints(tx, program, memberId, { ...data, placedAt: event.occurredAt });
+  const order: OrderRecord = {
+    orderId: data.orderId,
+    placedAt: event.occurredAt,
+    currency: data.currency,
+    lines: earned.lines,
+    points: earned.total,
+    holdTransaction: null,
+    pending: 0,
+    credits: [],
+    status: 'placed',
+  };
+  if (earned.total > 0) {
+    const common = { member: memberId, key: `event:${event.id}`, kind: 'earn', points: earned.total, occurredAt: event.occurredAt, actor: ctx.actor };
+    const meta = { reason: `Order ${data.orderId}`, metadata: { orderId: data.orderId, event: event.id } };
+    if (program.earning?.creditOn === 'placement') {
+      const expiresAt = expiresAtFor(program, event.occurredAt);
+      const posted = await postOne(tx, { ...common, ...meta, op: 'credit', ...(expiresAt ? { expiresAt } : {}) }, ctx.now);
+      order.credits.push({ transactionId: posted.transactionId, points: earned.total, reversed: 0 });
+    } else {
+      const posted = await postOne(tx, { ...common, ...meta, op: 'hold' }, ctx.now);
+      order.holdTransaction = posted.transactionId;
+      order.pending = earned.total;
+    }
+  }
+  await insertOrder(tx, memberId, order, ctx.now);
+  return { points: earned.total, message: earned.message };
+};
+
+/** order.shipped: SR-3 the points of the shipped units become available (all open units when no lines are named). */
+export const orderShipped: Handler = async (tx, { program, memberId, event }, ctx) => {
+  const data = event.data as EventData<'order.shipped'>;
+  const order = await openOrder(tx, memberId, data.orderId);
+  const units = allocateUnits(order.lines, data.lines, (line) => line.quantity - line.shipped);
+  if (!units.ok) reject('invalid_event', `Shipment of order ${data.orderId}: ${units.message}`);
+  let points = 0;
+  for (const line of order.lines) {
+    const n = units.take.get(line.index) ?? 0;
+    points += pointsOfUnits(line, line.shipped, n);
+    line.shipped += n;
+  }
+  const toConfirm = Math.min(points, order.pending);
+  if (toConfirm > 0 && order.holdTransaction) {
+    const expiresAt = expiresAtFor(program, event.occurredAt);
+    const posted = await postOne(
+      tx,
+      {
+        op: 'confirm',
+        member: memberId,
+        key: `event:${event.id}`,
+        kind: 'earn',
+        transaction: order.holdTransaction,
+        points: toConfirm,
+        reason: `Order ${data.orderId} shipped`,
+        occurredAt: event.occurredAt,
+        actor: ctx.actor,
+        metadata: { orderId: data.orderId, event: event.id },
+        ...(expiresAt ? { expiresAt } : {}),
+      },
+      ctx.now,
+    );
+    order.pending -= toConfirm;
+    order.credits.push({ transactionId: posted.transactionId, points: toConfirm, reversed: 0 });
+  }
+  if (order.lines.every((line) => line.shipped === line.quantity)) order.status = 'shipped';
+  await saveOrder(tx, memberId, order, ctx.now);
+  return { points: 0, message: toConfirm > 0 ? `SR-3: ${toConfirm} points now available` : undefined };
+};
+
+/** order.returned: SR-6 deducts the points the returned units earned, promotion and bonus parts included. */
+export const orderReturned: Handler = async (tx, { program, memberId, event }, ctx) => {
+  const data = event.data as EventData<'order.returned'>;
+  const order = await openOrder(tx, memberId, data.orderId);
+  const units = allocateUnits(order.lines, data.lines, (line) => line.quantity - line.returned);
+  if (!units.ok) reject('invalid_event', `Return of order ${data.orderId}: ${units.message}`);
+  let points = 0;
+  for (const line of order.lines) {
+    const n = units.take.get(line.index) ?? 0;
+    points += pointsOfUnits(line, line.returned, n);
+    line.returned += n;
+  }
+  const taken = await takeBack(tx, program, memberId, order, points, event, ctx);
+  if (order.lines.every((line) => line.returned === line.quantity)) order.status = 'returned';
+  await saveOrder(tx, memberId, order, ctx.now);
+  return { points: -taken, message: `SR-6: ${taken} points deducted for the returned items` };
+};
+
+/** order.cancelled: SR-6 every point the order earned goes back, pending or available. */
+export const orderCancelled: Handler = async (tx, { program, memberId, event }, ctx) => {
+  const data = event.data as EventData<'order.cancelled'>;
+  const order = await openOrder(tx, memberId, data.orderId);
+  const open = order.pending + order.credits.reduce((sum, c) => sum + c.points - c.reversed, 0);
+  const taken = await takeBack(tx, program, memberId, order, open, event, ctx);
+  order.status = 'cancelled';
+  await saveOrder(tx, memberId, order, ctx.now);
+  return { points: -taken, message: `SR-6: ${taken} points taken back` };
+};
+
+/**
+ * Takes `points` of an order back: first from what is still pending (cancelling part of the hold),
+ * then by reversing the order's credits, latest first. The program's clawback policy decides
+ * whether a member who already spent the points goes negative (allow_negative) or keeps what is
+ * not there to take (up_to_available).
+ */
+async function takeBack(
+  tx: Queryable,
+  program: Program,
+  memberId: string,
+  order: OrderRecord,
+  points: number,
+  event: HandlerInput['event'],
+  ctx: Ctx,
+): Promise<number> {
+  const ops: LedgerOp[] = [];
+  const common = { member: memberId, occurredAt: event.occurredAt, actor: ctx.actor, reason: `Order ${order.orderId}: ${event.type}`, metadata: { orderId: order.orderId, event: event.id } };
+  let left = points;
+  const fromHold = Math.min(left, order.pending);
+  if (fromHold > 0 && order.holdTransaction) {
+    ops.push({ ...common, op: 'cancel', key: `event:${event.id}:hold`, kind: 'earn_cancelled', transaction: order.holdTransaction, points: fromHold });
+    order.pending -= fromHold;
+    left -= fromHold;
+  }
+  const allowNegative = program.earning?.returns?.clawback !== 'up_to_available';
+  for (const credit of [...order.credits].reverse()) {
+    const n = Math.min(left, credit.points - credit.reversed);
+    if (n <= 0) continue;
+    ops.push({ ...common, op: 'reverse', key: `event:${event.id}:${credit.transactionId}`, kind: 'earn_reversed', transaction: credit.transactionId, points: n, allowNegative });
+    credit.reversed += n;
+    left -= n;
+  }
+  const posted = await postForEvent(tx, ops, ctx.now);
+  return posted.reduce((sum, p) => sum + (p?.points ?? 0), 0);
+}
+
+async function openOrder(tx: Queryable, memberId: string, orderId: string): Promise<OrderRecord> {
+  const order = await getOrderForUpdate(tx, memberId, orderId);
+  if (!order) reject('unknown_order', `The member has no order ${orderId}`);
+  if (order.status === 'cancelled' || order.status === 'returned') reject('order_closed', `Order ${orderId} is already ${order.status}`);
+  return order;
+}
+
+async function requireMemberAt(tx: Queryable, memberId: string, at: Temporal.Instant): Promise<void> {
+  if (!isMemberAt(await listMemberships(tx, memberId), at)) reject('not_a_member', `The member was not a member at ${at}`);
+}
+
+async function earnedPoints(
+  tx: Queryable,
+  program: Program,
+  memberId: string,
+  order: EventData<'order.placed'> & { placedAt: Temporal.Instant },
+): Promise<{ total: number; lines: OrderLineState[]; message?: string }> {
+  const member = await getMember(tx, memberId);
+  if (!member) reject('unknown_member', `No member ${memberId}`);
+  const status = await getStatus(tx, memberId);
+  const result = pointsForOrder(program, order, { id: memberId, attributes: member.attributes, ...(status ? { tier: status.tier } : {}) });
+  if (!result.ok) reject(result.code, result.message.en);
+  const { value } = result;
+  return {
+    total: value.total,
+    lines: value.lines.map((line) => ({ index: line.index, sku: line.sku, quantity: line.quantity, points: line.points, parts: line.parts, shipped: 0, returned: 0 })),
+    message: value.explanation.map((e) => e.message.en).join('; '),
+  };
+}

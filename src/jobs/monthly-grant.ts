@@ -1,0 +1,57 @@
+import { Temporal } from 'temporal-polyfill';
+import type { Db } from '../db/index.js';
+import { grantFor } from '../earning/monthly-grant.js';
+import { applyOperations, type LedgerOp } from '../ledger/index.js';
+import { contractsInForcePage } from '../members/index.js';
+import { expiresAtFor, type Program } from '../programs/index.js';
+import { contractCursor, parseContractCursor, runChunked, tally, type JobContext, type JobOutcome } from './chunked.js';
+
+const PAGE = 5_000;
+
+/** The first instant of a billing month in the program's zone. */
+export function monthStart(program: Program, month: string): Temporal.Instant {
+  return Temporal.PlainYearMonth.from(month).toPlainDate({ day: 1 }).toZonedDateTime({ timeZone: program.timeZone }).toInstant();
+}
+
+/**
+ * FL-2: the fixed monthly points by contract type, for every contract in force at the start of
+ * the billing month whose rule holds (commitment discount, in service). Keyed per rule, month and
+ * contract, so a re-run, a resume after a crash, or a second server grants nothing twice.
+ */
+export async function runMonthlyGrant(db: Db, program: Program, month: string, ctx: JobContext): Promise<JobOutcome> {
+  const grantAt = monthStart(program, month);
+  const expiresAt = expiresAtFor(program, grantAt);
+  return runChunked(db, { program: program.key, job: 'monthly-grant', period: month }, ctx, async (tx, cursor) => {
+    const after = parseContractCursor(cursor);
+    const page = await contractsInForcePage(tx, program.key, grantAt, after, PAGE);
+    const last = page.at(-1);
+    if (!last) return undefined;
+    const ops: LedgerOp[] = [];
+    let none = 0;
+    for (const { memberId: member, contract } of page) {
+      const decision = grantFor(program, contract, { id: member }, month);
+      if (!('points' in decision)) {
+        none += 1;
+        continue;
+      }
+      ops.push({
+        op: 'credit',
+        member,
+        key: `grant:${decision.rule}:${month}:${contract.id}`,
+        kind: 'grant',
+        points: decision.points,
+        counter: 'program:grant',
+        reason: `FL-2: monthly points for ${contract.type}, ${month}`,
+        occurredAt: grantAt,
+        actor: ctx.actor,
+        metadata: { rule: decision.rule, month, contractId: contract.id },
+        ...(expiresAt ? { expiresAt } : {}),
+      });
+    }
+    const results = await applyOperations(tx, ops, ctx.now);
+    return {
+      cursor: contractCursor(last),
+      counts: { contracts: page.length, not_eligible: none, ...tally(results.map((r) => r.status)) },
+    };
+  });
+}

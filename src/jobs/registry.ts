@@ -1,0 +1,64 @@
+import { Temporal } from 'temporal-polyfill';
+import type { Db } from '../db/index.js';
+import { refusal } from '../errors.js';
+import type { Program } from '../programs/index.js';
+import type { JobContext, JobOutcome } from './chunked.js';
+import { runExpiry } from './expire.js';
+import { runForfeit } from './forfeit.js';
+import { runMonthlyGrant } from './monthly-grant.js';
+import { runStatus } from './status.js';
+
+export const jobNames = ['status', 'monthly-grant', 'forfeit', 'expire'] as const;
+export type JobName = (typeof jobNames)[number];
+
+export function isJobName(name: string): name is JobName {
+  return (jobNames as readonly string[]).includes(name);
+}
+
+export interface JobRequest {
+  job: JobName;
+  program: Program;
+  /** 'YYYY-MM', for monthly jobs (status, monthly-grant). */
+  month?: string | undefined;
+  /** For instant jobs (expire, forfeit). */
+  asOf?: Temporal.Instant | undefined;
+}
+
+/** Runs one job for one period; a finished period is not run again. */
+export async function runJob(db: Db, request: JobRequest, ctx: JobContext): Promise<JobOutcome> {
+  const { job, program } = request;
+  if (job === 'status' || job === 'monthly-grant') {
+    if (!request.month) throw refusal('invalid_request', `${job} runs for a billing month: give month as YYYY-MM`);
+    return job === 'status' ? runStatus(db, program, request.month, ctx) : runMonthlyGrant(db, program, request.month, ctx);
+  }
+  if (!request.asOf) throw refusal('invalid_request', `${job} runs as of an instant: give asOf`);
+  return job === 'expire' ? runExpiry(db, request.asOf, ctx) : runForfeit(db, program, request.asOf, ctx);
+}
+
+export interface Schedule {
+  job: JobName;
+  /** Cron pattern, evaluated in the program's time zone. */
+  cron: string;
+  /** What a run due at `at` is for. */
+  request(at: Temporal.Instant): Omit<JobRequest, 'program'>;
+}
+
+const monthOf = (program: Program) => (at: Temporal.Instant) =>
+  at.toZonedDateTimeISO(program.timeZone).toPlainDate().toPlainYearMonth().toString();
+
+/**
+ * When each job falls due for a program, in its time zone: status and the monthly grant at the
+ * start of each month (status first, so the month's grant and entries see the new status), the
+ * forfeit catch-up and expiry every night. Only the jobs the program's configuration uses.
+ */
+export function schedulesFor(program: Program): Schedule[] {
+  const month = monthOf(program);
+  const schedules: Schedule[] = [];
+  if (program.tiers) schedules.push({ job: 'status', cron: '0 0 1 * *', request: (at) => ({ job: 'status', month: month(at) }) });
+  if (program.earning?.monthlyGrants?.length) {
+    schedules.push({ job: 'monthly-grant', cron: '0 0 1 * *', request: (at) => ({ job: 'monthly-grant', month: month(at) }) });
+  }
+  if (program.earning?.forfeitOn?.length) schedules.push({ job: 'forfeit', cron: '30 0 * * *', request: (asOf) => ({ job: 'forfeit', asOf }) });
+  schedules.push({ job: 'expire', cron: '0 0 * * *', request: (asOf) => ({ job: 'expire', asOf }) });
+  return schedules;
+}

@@ -1,0 +1,37 @@
+import type { Db } from '../db/index.js';
+import { isUpgrade, tierFor } from '../earning/tiers.js';
+import { getStatus, membersAtPage, setStatus } from '../members/index.js';
+import type { Program } from '../programs/index.js';
+import { runChunked, type JobContext, type JobOutcome } from './chunked.js';
+import { monthStart } from './monthly-grant.js';
+
+const PAGE = 5_000;
+
+/**
+ * SU-1: recomputes every member's status as of the start of `month` and records each change under
+ * that month, so "status went up this month" is a fact later rules (SU-4) can ask about. A member's
+ * first status is recorded as 'initial', not as a change up.
+ */
+export async function runStatus(db: Db, program: Program, month: string, ctx: JobContext): Promise<JobOutcome> {
+  const tiers = program.tiers;
+  const at = monthStart(program, month);
+  return runChunked(db, { program: program.key, job: 'status', period: month }, ctx, async (tx, cursor) => {
+    if (!tiers) return undefined;
+    const members = await membersAtPage(tx, program.key, at, cursor ?? undefined, PAGE);
+    const last = members.at(-1);
+    if (!last) return undefined;
+    const counts = { members: members.length, up: 0, down: 0, initial: 0, unchanged: 0 };
+    for (const member of members) {
+      const { tier } = tierFor(program, { joinedAt: member.joinedAt, now: at, member: { id: member.id, attributes: member.attributes } });
+      const current = await getStatus(tx, member.id);
+      if (current?.tier === tier) {
+        counts.unchanged += 1;
+        continue;
+      }
+      const direction = !current ? 'initial' : isUpgrade(tiers.ladder, current.tier, tier) ? 'up' : 'down';
+      counts[direction] += 1;
+      await setStatus(tx, member.id, { month, from: current?.tier ?? null, to: tier, direction, at });
+    }
+    return { cursor: last.id, counts };
+  });
+}

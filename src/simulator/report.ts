@@ -1,0 +1,57 @@
+import type { Check } from './expectations.js';
+import { show } from './match.js';
+import type { ScenarioResult, StepResult } from './run.js';
+
+/**
+ * What a run prints: `✔ name` for a scenario that passed; `✖ name` with the file, the steps that
+ * ran, and for the failed step each request, the path of each mismatch and the actual answer.
+ */
+
+export interface ReportOptions {
+  /** List every step of passing scenarios too. */
+  verbose?: boolean;
+}
+
+const indent = (text: string, by: string) => text.split('\n').map((line) => `${by}${line}`).join('\n');
+
+export function formatScenario(result: ScenarioResult, options: ReportOptions = {}): string {
+  if (result.passed) {
+    if (!options.verbose) return `✔ ${result.name}`;
+    const seconds = `${(result.durationMs / 1000).toFixed(1)}s`;
+    return [`✔ ${result.name}`, `    ${result.file}  (${seconds})`, ...result.steps.map((step) => `    ✔ ${stepHead(step)}`)].join('\n');
+  }
+  // A file that did not load is named by its path, which its problems repeat.
+  const lines = [`✖ ${result.name}`, ...(result.name === result.file ? [] : [`    ${result.file}`])];
+  lines.push(...result.problems.map((problem) => indent(problem, '    ')));
+  for (const step of result.steps) {
+    lines.push(`    ${step.passed ? '✔' : '✖'} ${stepHead(step)}`);
+    if (!step.passed) lines.push(...failedStep(step).map((line) => `        ${line}`));
+  }
+  if (result.notRun > 0) lines.push(`    … ${result.notRun} more step${result.notRun === 1 ? '' : 's'} not run`);
+  return lines.join('\n');
+}
+
+/** The last line of a run, alone: `3 passed, 1 failed`. */
+export function formatSummary(results: readonly ScenarioResult[]): string {
+  const passed = results.filter((result) => result.passed).length;
+  return `${passed} passed, ${results.length - passed} failed`;
+}
+
+function stepHead(step: StepResult): string {
+  return `step ${step.number}: ${step.label}  (line ${step.line})`;
+}
+
+function failedStep(step: StepResult): string[] {
+  const lines = step.error === undefined ? [] : [step.error];
+  for (const check of step.checks) lines.push(...checkLines(check));
+  return lines;
+}
+
+/** A request that matched is one line; one that did not shows each mismatch and what came back. */
+function checkLines(check: Check): string[] {
+  const { request, status, body } = check.exchange;
+  const sent = request.body === undefined ? '' : ` ${show(request.body, 200)}`;
+  const head = `${request.method} ${request.path}${sent} → ${status}`;
+  if (check.mismatches.length === 0) return [head];
+  return [head, ...check.mismatches.map((m) => `  ${m.path}: ${m.message}`), `  actual: ${show(body, 2000)}`];
+}

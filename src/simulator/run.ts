@@ -1,0 +1,128 @@
+import { performance } from 'node:perf_hooks';
+import { Temporal } from 'temporal-polyfill';
+import { formatProblem, ProgramLoadError } from '../programs/index.js';
+import { checkBalance, checkResponse, checkTransactions, type Check } from './expectations.js';
+import { send, type Exchange } from './http.js';
+import { loadScenarioFile, ScenarioLoadError } from './load.js';
+import type { Scenario, Step } from './schema.js';
+import { describeStep, remember, requestFor, type StepContext } from './steps.js';
+import { SubstitutionError } from './substitute.js';
+import { createWorld, type World } from './world.js';
+
+export interface StepResult {
+  number: number;
+  line: number;
+  /** The step's title, or what it does. */
+  label: string;
+  passed: boolean;
+  /** The step's own request, then one per state check, each with what did not match. */
+  checks: Check[];
+  /** Why the step could not be sent, such as a `{name}` nobody remembered. */
+  error?: string;
+}
+
+export interface ScenarioResult {
+  file: string;
+  /** The scenario's name; its file when it did not load. */
+  name: string;
+  passed: boolean;
+  /** The steps that ran; a run stops at the first failed step, since later ones build on it. */
+  steps: StepResult[];
+  notRun: number;
+  /** Why the scenario could not run at all: its file's problems, its programs', or a fault. */
+  problems: string[];
+  durationMs: number;
+}
+
+export interface RunOptions {
+  /** Where programs are loaded from when the scenario does not say. */
+  programsDir: string;
+}
+
+/** Loads and runs one file. Never throws: whatever goes wrong is this scenario's failure, and the next one runs. */
+export async function runScenarioFile(file: string, options: RunOptions): Promise<ScenarioResult> {
+  const started = performance.now();
+  const failed = (problems: string[]): ScenarioResult => ({
+    file,
+    name: file,
+    passed: false,
+    steps: [],
+    notRun: 0,
+    problems,
+    durationMs: performance.now() - started,
+  });
+  let scenario: Scenario;
+  try {
+    scenario = loadScenarioFile(file);
+  } catch (error) {
+    if (error instanceof ScenarioLoadError) return failed(error.errors.map(formatProblem));
+    return failed([`the simulator failed: ${errorText(error)}`]);
+  }
+  try {
+    return await runScenario(scenario, options);
+  } catch (error) {
+    // A fault (a bug in the runner or the app) fails this scenario; the report shows it in full.
+    return { ...failed([`the simulator failed: ${errorText(error)}`]), name: scenario.name };
+  }
+}
+
+/** Runs a loaded scenario on a world of its own, which is closed afterwards. */
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
+  const started = performance.now();
+  const base = { file: scenario.file, name: scenario.name };
+  let world: World;
+  try {
+    world = await createWorld({ programsDir: scenario.programsDir ?? options.programsDir, start: Temporal.Instant.from(scenario.start) });
+  } catch (error) {
+    if (!(error instanceof ProgramLoadError)) throw error;
+    const durationMs = performance.now() - started;
+    return { ...base, passed: false, steps: [], notRun: scenario.steps.length, problems: [error.message], durationMs };
+  }
+  const steps: StepResult[] = [];
+  try {
+    const ctx: StepContext = { program: scenario.program, names: { members: new Map(), lastResponse: undefined } };
+    for (const step of scenario.steps) {
+      const result = await runStep(world, step, ctx);
+      steps.push(result);
+      if (!result.passed) break;
+    }
+  } finally {
+    await world.close();
+  }
+  const passed = steps.length === scenario.steps.length && steps.every((step) => step.passed);
+  return { ...base, passed, steps, notRun: scenario.steps.length - steps.length, problems: [], durationMs: performance.now() - started };
+}
+
+async function runStep(world: World, step: Step, ctx: StepContext): Promise<StepResult> {
+  const head = { number: step.number, line: step.line, label: step.title ?? describeStep(step) };
+  // Expectations see the response of the step before, as `{lastResponse…}` in the request does.
+  const names = { members: ctx.names.members, lastResponse: ctx.names.lastResponse };
+  const checks: Check[] = [];
+  let sent: Exchange | undefined;
+  try {
+    const request = requestFor(step, ctx);
+    if (request !== undefined) {
+      sent = await send(world, request);
+      remember(step, sent, ctx);
+      ctx.names.lastResponse = { status: sent.status, headers: sent.headers, body: sent.body };
+      checks.push(checkResponse(sent, step.kind === 'expect' ? undefined : step.expect, names));
+    }
+    const { balance, transactions } = step.expect ?? {};
+    if (checks.every(passedCheck)) {
+      if (balance) checks.push(await checkBalance(world, balance, names));
+      if (transactions) checks.push(await checkTransactions(world, transactions, names));
+    }
+  } catch (error) {
+    if (!(error instanceof SubstitutionError)) throw error;
+    // An expectation naming nothing fails after the request went: the report still shows it.
+    const shown = sent !== undefined && checks.length === 0 ? [{ exchange: sent, mismatches: [] }] : checks;
+    return { ...head, passed: false, checks: shown, error: error.message };
+  }
+  return { ...head, passed: checks.every(passedCheck), checks };
+}
+
+const passedCheck = (check: Check) => check.mismatches.length === 0;
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

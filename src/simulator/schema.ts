@@ -1,0 +1,171 @@
+import { Type, type Static, type TSchema } from 'typebox';
+
+/**
+ * The shape of a scenario file (docs/simulator.md). The simulator checks the keys it reads itself
+ * (aliases, idempotency keys, clock instants, expectations); everything else in a step goes to the
+ * API as written, so the API stays the one judge of its own bodies.
+ */
+
+const closed = { additionalProperties: false } as const;
+const open = { additionalProperties: true } as const;
+
+/** A remembered member: `as: alice`, used as `member: alice` and `{alice}`. */
+export const aliasPattern = '^[A-Za-z_][A-Za-z0-9_-]*$';
+/** The root of `{lastResponse.body.x}`; no member may take its name. */
+export const lastResponseName = 'lastResponse';
+
+/** A scenario is a page or two of YAML; these bounds catch a runaway file, not a real one. */
+export const limits = {
+  fileBytes: 256 * 1024,
+  steps: 2000,
+  eventsPerStep: 1000,
+} as const;
+
+const Alias = Type.String({ pattern: aliasPattern, maxLength: 64 });
+const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
+const IdempotencyKey = Type.String({ minLength: 1, maxLength: 255 });
+
+export const BalanceExpectation = Type.Object(
+  {
+    member: Alias,
+    /** Ask for the balance as it will stand then (GET …/balance?asOf=). */
+    asOf: Type.Optional(Text(64)),
+    available: Type.Optional(Type.Integer()),
+    pending: Type.Optional(Type.Integer()),
+    expiring: Type.Optional(Type.Unknown()),
+  },
+  closed,
+);
+
+export const TransactionsExpectation = Type.Object(
+  {
+    member: Alias,
+    count: Type.Optional(Type.Integer({ minimum: 0 })),
+    /** Matched against the list the API gives, newest first. */
+    items: Type.Optional(Type.Unknown()),
+  },
+  closed,
+);
+
+/** Checks of the world after a step, each made through the API. */
+const stateChecks = {
+  balance: Type.Optional(BalanceExpectation),
+  transactions: Type.Optional(TransactionsExpectation),
+};
+
+/** Checks of the response to the step's own request, and of the world after it. */
+const responseChecks = {
+  status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+  /** The problem+json `code` of a refusal: sugar for `body: { code }`. */
+  code: Type.Optional(Text(100)),
+  body: Type.Optional(Type.Unknown()),
+  headers: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  ...stateChecks,
+};
+
+export const StateExpectation = Type.Object(stateChecks, closed);
+export const ResponseExpectation = Type.Object(responseChecks, closed);
+/** Events answer one result per event; `results` is sugar for `body: { results }`. */
+export const EventsExpectation = Type.Object({ ...responseChecks, results: Type.Optional(Type.Unknown()) }, closed);
+
+const common = { title: Type.Optional(Text(300)) };
+/** Steps that act on a program may name another than the scenario's. */
+const programScoped = { ...common, program: Type.Optional(Text(64)) };
+
+const step = <Props extends Record<string, TSchema>>(properties: Props) => Type.Object(properties, closed);
+
+export const EnrolStep = step({
+  ...programScoped,
+  enrol: Type.Object({ as: Type.Optional(Alias), key: Type.Optional(IdempotencyKey), externalId: Text(128) }, open),
+  expect: Type.Optional(ResponseExpectation),
+});
+
+export const AdjustStep = step({
+  ...common,
+  adjust: Type.Object(
+    { member: Alias, key: Type.Optional(IdempotencyKey), points: Type.Integer(), reason: Type.Optional(Text(500)) },
+    open,
+  ),
+  expect: Type.Optional(ResponseExpectation),
+});
+
+/** `member` may be an alias (sent as `{externalId}` of that member) or the API's own reference. */
+export const ScenarioEvent = Type.Object({ id: Text(200), type: Text(100), member: Type.Optional(Type.Unknown()) }, open);
+
+export const EventsStep = step({
+  ...programScoped,
+  events: Type.Array(ScenarioEvent, { minItems: 1, maxItems: limits.eventsPerStep }),
+  expect: Type.Optional(EventsExpectation),
+});
+
+export const ClockStep = step({ ...common, clock: Text(64), expect: Type.Optional(ResponseExpectation) });
+
+export const JobStep = step({
+  ...programScoped,
+  job: Type.Object({ name: Type.String({ pattern: '^[a-z][a-z0-9]*(-[a-z0-9]+)*$', maxLength: 64 }) }, open),
+  expect: Type.Optional(ResponseExpectation),
+});
+
+export const httpMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+export const RequestStep = step({
+  ...common,
+  request: Type.Object(
+    {
+      method: Type.Enum([...httpMethods]),
+      path: Type.String({ pattern: '^/', maxLength: 2000 }),
+      body: Type.Optional(Type.Unknown()),
+      headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+    },
+    closed,
+  ),
+  expect: Type.Optional(ResponseExpectation),
+});
+
+/** A step that only checks must check something. */
+export const ExpectStep = step({ ...common, expect: Type.Object(stateChecks, { ...closed, minProperties: 1 }) });
+
+/** Every step does one of these; the key it has names its kind. */
+export const stepSchemas = {
+  enrol: EnrolStep,
+  adjust: AdjustStep,
+  events: EventsStep,
+  clock: ClockStep,
+  job: JobStep,
+  request: RequestStep,
+  expect: ExpectStep,
+} as const;
+
+export type StepKind = keyof typeof stepSchemas;
+/** The keys that make a step act; a step with none of them and an `expect` only checks. */
+export const actionKinds = ['enrol', 'adjust', 'events', 'clock', 'job', 'request'] as const satisfies readonly StepKind[];
+/** Kinds whose request goes to a program, so they need one. */
+export const programKinds: readonly StepKind[] = ['enrol', 'events', 'job'];
+
+export const ScenarioHead = Type.Object(
+  {
+    name: Text(300),
+    program: Type.Optional(Text(64)),
+    programs: Type.Optional(Text(1000)),
+    start: Text(64),
+    steps: Type.Array(Type.Unknown(), { minItems: 1, maxItems: limits.steps }),
+  },
+  closed,
+);
+
+/** One checked step, tagged with its kind and where it is written. */
+export type Step = { [K in StepKind]: { kind: K; number: number; line: number } & Static<(typeof stepSchemas)[K]> }[StepKind];
+
+export type ResponseExpectationData = Static<typeof EventsExpectation>;
+export type BalanceExpectationData = Static<typeof BalanceExpectation>;
+export type TransactionsExpectationData = Static<typeof TransactionsExpectation>;
+
+export interface Scenario {
+  file: string;
+  name: string;
+  program: string | undefined;
+  /** Resolved against the scenario's folder; undefined means the runner's default. */
+  programsDir: string | undefined;
+  start: string;
+  steps: Step[];
+}

@@ -1,0 +1,96 @@
+import { lastResponseName } from './schema.js';
+
+/**
+ * `{alice}` and `{lastResponse.body.transactionId}` in paths, bodies, headers and expectations.
+ * Every `{name}` or `{name.key…}` written as an identifier is a substitution: a name nobody
+ * remembered fails the step rather than go to the API as text.
+ */
+
+export interface RecordedResponse {
+  status: number;
+  headers: Record<string, unknown>;
+  body: unknown;
+}
+
+export interface Names {
+  /** Alias → the member as the enrol step's response gave it (`id`, `externalId`, …). */
+  members: ReadonlyMap<string, Record<string, unknown>>;
+  /** The response to the latest request of an earlier step. */
+  lastResponse: RecordedResponse | undefined;
+}
+
+export class SubstitutionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SubstitutionError';
+  }
+}
+
+const placeholder = /\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}/g;
+const wholePlaceholder = /^\{([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\}$/;
+
+/** Every reference written in the strings of `value` (`alice`, `lastResponse.body.id`, …). */
+export function referencesIn(value: unknown): string[] {
+  if (typeof value === 'string') return [...value.matchAll(placeholder)].map((match) => match[1] ?? '');
+  if (Array.isArray(value)) return value.flatMap(referencesIn);
+  if (isRecord(value)) return Object.values(value).flatMap(referencesIn);
+  return [];
+}
+
+/** The name a reference starts with: `alice` of `alice.externalId`. */
+export function rootOf(reference: string): string {
+  return reference.split('.')[0] ?? reference;
+}
+
+/**
+ * `value` with every reference replaced. A string that is one reference alone takes the value's
+ * own type (`points: "{lastResponse.body.points}"` stays a number); inside text it is written out.
+ */
+export function substitute(value: unknown, names: Names): unknown {
+  if (typeof value === 'string') {
+    const whole = wholePlaceholder.exec(value)?.[1];
+    if (whole !== undefined) return resolve(whole, names);
+    return value.replace(placeholder, (_, reference: string) => asText(resolve(reference, names)));
+  }
+  if (Array.isArray(value)) return value.map((item) => substitute(item, names));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, substitute(item, names)]));
+  return value;
+}
+
+/** A string with its references replaced, as text (paths and header values). */
+export function substituteText(text: string, names: Names): string {
+  return text.replace(placeholder, (_, reference: string) => asText(resolve(reference, names)));
+}
+
+function resolve(reference: string, names: Names): unknown {
+  const [root = '', ...keys] = reference.split('.');
+  let value: unknown;
+  if (root === lastResponseName) {
+    if (!names.lastResponse) throw new SubstitutionError(`{${reference}}: no earlier step has made a request`);
+    value = names.lastResponse;
+  } else {
+    const member = names.members.get(root);
+    if (!member) {
+      const known = [...names.members.keys()].join(', ') || 'none yet';
+      throw new SubstitutionError(`{${reference}}: no member is remembered as "${root}" (remembered: ${known})`);
+    }
+    if (keys.length === 0) return member.id;
+    value = member;
+  }
+  for (const [index, key] of keys.entries()) {
+    const next = Array.isArray(value) ? value[Number(key)] : isRecord(value) ? value[key] : undefined;
+    if (next === undefined) {
+      throw new SubstitutionError(`{${reference}}: there is nothing at ${[root, ...keys.slice(0, index + 1)].join('.')}`);
+    }
+    value = next;
+  }
+  return value;
+}
+
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

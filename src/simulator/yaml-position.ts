@@ -1,0 +1,51 @@
+import { isMap, isNode, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
+
+/**
+ * Where a path of keys is written in a YAML document. The same lookup as `programs/locate.ts`,
+ * which `programs/index.ts` does not export; this copy goes when it does.
+ */
+
+export type KeyPath = readonly (string | number)[];
+
+export interface Position {
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+/** The value at `path`, or its key when `onKey`; a missing key is reported at its nearest parent. */
+export function locate(doc: Document, lineCounter: LineCounter, path: KeyPath, onKey = false): Position {
+  return positionOf(lineCounter, nodeAt(doc.contents, path, onKey)?.range?.[0] ?? 0);
+}
+
+export function positionOf(lineCounter: LineCounter, offset: number): Position {
+  const { line, col } = lineCounter.linePos(offset);
+  return { line, column: col };
+}
+
+function nodeAt(root: unknown, path: KeyPath, onKey: boolean): Node | undefined {
+  let node = isNode(root) ? root : undefined;
+  for (const [index, segment] of path.entries()) {
+    const child = childAt(node, segment);
+    if (child === undefined) break;
+    const wantKey = onKey && index === path.length - 1;
+    // `clock:` with nothing after it has no value node; its key is the next best place.
+    const next = wantKey || !isNode(child.value) ? child.key : child.value;
+    if (!isNode(next)) break;
+    node = next;
+  }
+  return node;
+}
+
+function childAt(node: Node | undefined, segment: string | number): { key: unknown; value: unknown } | undefined {
+  if (isMap(node)) {
+    const pair = node.items.find((item) => isScalar(item.key) && String(item.key.value) === String(segment));
+    return pair && { key: pair.key, value: pair.value };
+  }
+  if (isSeq(node)) {
+    const item: unknown = node.items[Number(segment)];
+    return item === undefined ? undefined : { key: item, value: item };
+  }
+  return undefined;
+}

@@ -1,0 +1,196 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join, relative, resolve } from 'node:path';
+import { after, describe, it } from 'node:test';
+import {
+  formatScenario,
+  loadScenarioFile,
+  runScenarioFile,
+  scenarioFiles,
+  ScenarioLoadError,
+  type ScenarioLoadProblem,
+} from '../src/simulator/index.js';
+
+/**
+ * Every scenario in examples/scenarios is a test of its own, titled with its rule and clause id;
+ * then the runner itself: a wrong expectation fails with the path of the mismatch, and a broken
+ * file is refused with its line.
+ */
+const programsDir = 'examples/programs';
+const run = (file: string) => runScenarioFile(file, { programsDir });
+
+describe('examples/scenarios', () => {
+  const files = scenarioFiles(['examples/scenarios']);
+  it('has scenarios', () => assert.ok(files.length > 0));
+  for (const file of files) {
+    it(`${basename(file)}: ${titleOf(file)}`, async () => {
+      const result = await run(file);
+      assert.ok(result.passed, formatScenario(result));
+    });
+  }
+});
+
+function titleOf(file: string): string {
+  try {
+    return loadScenarioFile(file).name;
+  } catch (error) {
+    // The test itself reports the problems; the title only needs to exist.
+    if (error instanceof ScenarioLoadError) return 'does not load';
+    throw error;
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'pointbook-scenarios-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+let written = 0;
+function scenarioFile(lines: string[]): string {
+  written += 1;
+  const file = join(dir, `scenario-${written}.yaml`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+const head = ['name: a scenario', 'program: flets-club', 'start: 2026-05-01T10:00:00+09:00', 'steps:'];
+const enrolAlice = '  - enrol: { as: alice, externalId: A-1 }';
+
+describe('the simulator', () => {
+  it('fails a wrong expectation with the step, the path of the mismatch and the actual answer, and stops there', async () => {
+    const file = scenarioFile([
+      ...head, //                                                     1-4
+      enrolAlice, //                                                  5
+      '  - title: a credit of 500', //                                6
+      '    adjust: { member: alice, points: 500, reason: welcome }', // 7
+      '    expect:', //                                               8
+      '      body: { balance: { available: 501 } }', //               9
+      '  - clock: 2026-06-01T00:00:00+09:00', //                      10
+    ]);
+    const result = await run(file);
+    assert.equal(result.passed, false);
+    assert.deepEqual(
+      result.steps.map((step) => [step.number, step.line, step.passed]),
+      [
+        [1, 5, true],
+        [2, 6, false],
+      ],
+    );
+    assert.equal(result.notRun, 1);
+    const report = formatScenario(result);
+    assert.match(report, /^✖ a scenario$/m);
+    assert.match(report, /✖ step 2: a credit of 500 {2}\(line 6\)/);
+    assert.match(report, /body\.balance\.available: expected 501, got 500/);
+    assert.match(report, /actual: \{"transactionId":"txn_/);
+  });
+
+  it('checks the balance and transactions after a step, and a refusal by its code', async () => {
+    const file = scenarioFile([
+      ...head,
+      enrolAlice,
+      '  - adjust: { member: alice, points: 100 }',
+      '  - adjust: { member: alice, points: -101 }',
+      '    expect:',
+      '      status: 422',
+      '      code: insufficient_points',
+      '      balance: { member: alice, available: 99 }',
+      '      transactions: { member: alice, count: 2 }',
+    ]);
+    const result = await run(file);
+    const mismatches = result.steps.at(-1)?.checks.flatMap((check) => check.mismatches);
+    assert.deepEqual(mismatches, [
+      { path: 'balance.available', message: 'expected 99, got 100' },
+      { path: 'transactions.count', message: 'expected 2, got 1' },
+    ]);
+  });
+
+  it('without an expected status, fails a step the API refused', async () => {
+    const file = scenarioFile([...head, enrolAlice, '  - adjust: { member: alice, points: -1 }']);
+    const result = await run(file);
+    assert.equal(result.passed, false);
+    assert.match(formatScenario(result), /status: expected 2xx, got 422[\s\S]*"code":"insufficient_points"/);
+  });
+
+  it('substitutes remembered members and the last response, and fails a step naming something that is not there', async () => {
+    const file = scenarioFile([
+      ...head,
+      enrolAlice,
+      '  - request: { method: GET, path: "/v1/members/{alice}" }',
+      '    expect: { status: 200, body: { id: "{alice.id}", externalId: A-1 } }',
+      '  - request: { method: GET, path: "/v1/members/{lastResponse.body.id}/balance" }',
+      '    expect: { body: { available: 0 } }',
+      '  - request: { method: GET, path: "/v1/members/{lastResponse.body.nothing}" }',
+    ]);
+    const result = await run(file);
+    assert.deepEqual(
+      result.steps.map((step) => step.passed),
+      [true, true, true, false],
+    );
+    assert.match(result.steps[3]?.error ?? '', /\{lastResponse\.body\.nothing\}: there is nothing at lastResponse\.body\.nothing/);
+  });
+
+  it('loads programs relative to the scenario file, and fails a scenario whose programs do not load', async () => {
+    const near = scenarioFile(['programs: ' + relative(dir, resolve(programsDir)), ...head, enrolAlice]);
+    assert.equal((await runScenarioFile(near, { programsDir: '/nowhere' })).passed, true);
+    const far = scenarioFile(['programs: ./nowhere', ...head, enrolAlice]);
+    const result = await run(far);
+    assert.equal(result.passed, false);
+    assert.match(result.problems.join('\n'), /nowhere: is not a directory of programs/);
+  });
+});
+
+describe('the simulator refuses a broken scenario with file:line:column', () => {
+  const problemsOf = (lines: string[]): { file: string; problems: ScenarioLoadProblem[] } => {
+    const file = scenarioFile(lines);
+    try {
+      loadScenarioFile(file);
+    } catch (error) {
+      assert.ok(error instanceof ScenarioLoadError, String(error));
+      return { file, problems: [...error.errors] };
+    }
+    assert.fail(`${file} loaded`);
+  };
+  const cases: [string, string[], number, RegExp][] = [
+    ['bad YAML', [...head, '  - clock: [2026-06-01', enrolAlice], 6, /^YAML: /],
+    ['a duplicate key', ['name: a', ...head, '  - clock: 2026-06-01T00:00:00Z'], 2, /YAML: Map keys must be unique/],
+    ['a misspelt step', [...head, '  - enroll: { as: alice, externalId: A-1 }'], 5, /step 1 has "enroll"; a step does one of: enrol, adjust/],
+    ['two actions in one step', [...head, enrolAlice, '    clock: 2026-06-01T00:00:00Z'], 6, /step 1 does one thing; it has both "enrol" and "clock"/],
+    ['an unknown key in a step', [...head, enrolAlice, '    expct: {}'], 6, /step 1: unknown key "expct"/],
+    ['a wrong type', [...head, enrolAlice, '  - adjust: { member: alice, points: many }'], 6, /step 2: adjust\.points "many" must be a whole number/],
+    ['a number for a text', [...head, '  - enrol: { as: alice, externalId: 1001 }'], 5, /enrol\.externalId 1001 must be a text \(quote it: "1001"\)/],
+    ['an instant without offset', [...head, '  - clock: 2026-06-01'], 5, /clock "2026-06-01" must be an ISO 8601 instant with an offset/],
+    ['a clock going back', [...head, '  - clock: 2026-04-01T00:00:00+09:00'], 5, /the clock would go back .* it only moves forward/],
+    ['a member never enrolled', [...head, enrolAlice, '  - adjust: { member: bob, points: 5 }'], 6, /adjust\.member: no earlier enrol step remembers "bob"/],
+    ['a placeholder never remembered', [...head, '  - request: { method: GET, path: "/v1/members/{bob}" }'], 5, /\{bob\}: no earlier enrol step remembers "bob"/],
+    ['no program for an enrol', [...head.filter((line) => !line.startsWith('program')), enrolAlice], 4, /enrol needs a program/],
+    ['an expect step that checks nothing', [...head, '  - expect: {}'], 5, /step 1: expect must name at least 1 of: balance, transactions/],
+    ['no steps', head.slice(0, 3), 1, /missing required key "steps"/],
+  ];
+  for (const [title, lines, line, message] of cases) {
+    it(title, () => {
+      const { file, problems } = problemsOf(lines);
+      const problem = problems.find((p) => message.test(p.message));
+      assert.ok(problem, `no problem matches ${message}: ${JSON.stringify(problems)}`);
+      assert.equal(problem.file, file);
+      assert.equal(problem.line, line, JSON.stringify(problem));
+    });
+  }
+});
+
+describe('pointbook simulate', () => {
+  it('prints ✔ and ✖ per scenario and the summary, and exits 1 when one fails', () => {
+    const pass = scenarioFile([...head, enrolAlice, '  - expect: { balance: { member: alice, available: 0 } }']);
+    const fail = scenarioFile([...head, enrolAlice, '  - expect: { balance: { member: alice, available: 1 } }']);
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'simulate', pass, fail], {
+      encoding: 'utf8',
+      env: { ...process.env, POINTBOOK_PROGRAMS_DIR: programsDir },
+      timeout: 120_000,
+    });
+    assert.equal(cli.status, 1, cli.stderr);
+    const lines = cli.stdout.trimEnd().split('\n');
+    assert.equal(lines[0], '✔ a scenario');
+    assert.equal(lines[1], '✖ a scenario');
+    assert.ok(cli.stdout.includes('balance.available: expected 1, got 0'), cli.stdout);
+    assert.equal(lines.at(-1), '1 passed, 1 failed');
+  });
+});
