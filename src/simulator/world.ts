@@ -3,6 +3,7 @@ import type { Temporal } from 'temporal-polyfill';
 import { TestClock } from '../clock.js';
 import { migrate, openDb, type Db } from '../db/index.js';
 import { buildApp, type App } from '../http/app.js';
+import { createScheduler } from '../jobs/scheduler.js';
 import { createRegistry, loadPrograms, syncPrograms } from '../programs/index.js';
 
 /**
@@ -34,7 +35,10 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     const clock = new TestClock(options.start);
     await syncPrograms(db, programs, clock.now());
     const token = `pbk_sim_${randomBytes(18).toString('base64url')}`;
-    const app = await buildApp({ db, clock, testClock: clock, programs: createRegistry(programs), adminToken: token });
+    const registry = createRegistry(programs);
+    // Driven by the test clock: moving it runs the jobs that fell due, so the timer is never started.
+    const scheduler = createScheduler({ db, clock, programs: registry, log: { info: () => {}, error: () => {} } });
+    const app = await buildApp({ db, clock, testClock: clock, programs: registry, adminToken: token, scheduler });
     return { app, clock, token, close: () => closeAll(app, db) };
   } catch (error) {
     await db.close();
