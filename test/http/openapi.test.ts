@@ -12,6 +12,14 @@ const contract = [
   ['get', '/v1/members/{id}/balance'],
   ['get', '/v1/members/{id}/transactions'],
   ['post', '/v1/test-clock'],
+  // issue 3
+  ['post', '/v1/programs/{program}/events'],
+  ['post', '/v1/members/{id}/links'],
+  ['get', '/v1/members/{id}/memberships'],
+  ['get', '/v1/members/{id}/contracts'],
+  ['get', '/v1/members/{id}/status'],
+  ['post', '/v1/programs/{program}/jobs/{job}/runs'],
+  ['get', '/v1/programs/{program}/jobs/runs'],
 ];
 
 describeApi('OpenAPI document', (ctx) => {
@@ -24,6 +32,10 @@ describeApi('OpenAPI document', (ctx) => {
       const operation = doc.paths[path as string]?.[method as string];
       assert.ok(operation, `${method} ${path} is documented`);
       if (path !== '/health') assert.ok(operation.responses['401'], `${method} ${path} documents 401`);
+    }
+    for (const path of ['/v1/programs/{program}/events', '/v1/programs/{program}/members']) {
+      const body = doc.paths[path].post.requestBody.content['application/json'];
+      assert.ok(body.schema.examples?.length || body.examples || body.example, `${path} has an example`);
     }
     const ui = await ctx.app.inject({ method: 'GET', url: '/docs/' });
     assert.equal(ui.statusCode, 200);

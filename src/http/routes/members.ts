@@ -21,7 +21,21 @@ const EnrolBody = Type.Object(
     attributes: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown(), { maxProperties: 50 })),
     joinedAt: Type.Optional({ ...Instant, description: 'When the member first joined (tenure counts from it); default now' }),
   },
-  { additionalProperties: false },
+  {
+    additionalProperties: false,
+    examples: [
+      {
+        externalId: 'C-1001',
+        name: '山田 花子',
+        email: 'hanako@example.jp',
+        phone: '+81 3 1234 5678',
+        birthDate: '1990-05-17',
+        postalAddress: { postalCode: '100-0001', region: '東京都', locality: '千代田区', line1: '千代田1-1' },
+        country: 'JP',
+        joinedAt: '2010-04-01T00:00:00+09:00',
+      },
+    ],
+  },
 );
 
 const EnrolledView = Type.Object({
