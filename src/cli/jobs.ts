@@ -40,7 +40,7 @@ export function registerJobCommands(program: Command, config: Config): void {
     if (!target) throw refusal('unknown_program', `give --program, one of ${registry.list().map((p) => p.key).join(', ')}`);
     const db = await openMigratedDb(config, options);
     const bar = progressBar(job);
-    bar.start(0);
+    bar.start();
     try {
       const asOf = options.asOf ? Temporal.Instant.from(options.asOf) : systemClock.now();
       const outcome = await runJob(db, { job, program: target, month: options.month, asOf }, {

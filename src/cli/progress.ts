@@ -1,15 +1,18 @@
 import cliProgress from 'cli-progress';
 
-/** A progress bar on a terminal; on a pipe (CI logs) nothing until the summary. */
+/**
+ * A progress bar on a terminal; on a pipe (CI logs) nothing until the summary. Without a known
+ * total (a job discovers its work chunk by chunk) it counts instead of showing a bar.
+ */
 export function progressBar(label: string) {
-  const bar = process.stderr.isTTY
-    ? new cliProgress.SingleBar(
-        { format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`, stream: process.stderr },
-        cliProgress.Presets.shades_classic,
-      )
-    : undefined;
+  let bar: cliProgress.SingleBar | undefined;
   return {
-    start: (total: number) => bar?.start(total, 0),
+    start(total?: number) {
+      if (!process.stderr.isTTY) return;
+      const format = total ? `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left` : `${label} {value} done`;
+      bar = new cliProgress.SingleBar({ format, stream: process.stderr }, cliProgress.Presets.shades_classic);
+      bar.start(total ?? 0, 0);
+    },
     update: (value: number) => bar?.update(value),
     stop: () => bar?.stop(),
   };

@@ -1,4 +1,4 @@
-// Earning: events in → rules → ledger transactions. The pure rules are below; see README.md.
+// Earning: events in → rules → ledger transactions. The pure rules (no I/O) are exported here.
 export {
   maxOrderLines,
   pointsForOrder,

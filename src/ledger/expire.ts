@@ -1,5 +1,5 @@
 import type { Temporal } from 'temporal-polyfill';
-import { statement, type Queryable } from '../db/index.js';
+import type { Queryable } from '../db/index.js';
 import * as sql from './sql.js';
 
 export interface ExpiryChunk {
@@ -30,13 +30,4 @@ export async function expireDueChunk(
     points: row?.points ?? 0,
     lastMember: row?.last_member ?? undefined,
   };
-}
-
-const countDue = statement('ledger.countDueMembers', `
-  select count(distinct member_id)::bigint as members from ledger_lots where remaining > 0 and expires_at <= $1`);
-
-/** How many members have buckets due at `asOf` (for progress reporting). */
-export async function countMembersWithDueLots(db: Queryable, asOf: Temporal.Instant): Promise<number> {
-  const [row] = await db.query<{ members: number }>(countDue, [asOf.toString()]);
-  return row?.members ?? 0;
 }

@@ -16,6 +16,6 @@ export { applyOperations, post, toPosted, toRefusal, type Posted } from './apply
 export { openAccount } from './accounts.js';
 export { getBalance, type Balance } from './balance.js';
 export { listTransactions, getTransaction, type LedgerTransaction } from './history.js';
-export { expireDueChunk, countMembersWithDueLots, type ExpiryChunk } from './expire.js';
+export { expireDueChunk, type ExpiryChunk } from './expire.js';
 export { verifyLedger, invariants, type Violation } from './verify.js';
 export { createLedgerWriter, type LedgerWriter, type WriterOptions } from './writer.js';
