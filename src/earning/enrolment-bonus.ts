@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import type { EnrolmentBonusConfig, Program } from '../programs/schema.js';
+import type { EnrolmentBonusConfig, Program } from '../programs/index.js';
 import type { Reason } from '../rules/index.js';
 
 /**

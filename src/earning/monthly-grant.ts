@@ -1,7 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { assert } from '../errors.js';
-import { conditionFor } from '../programs/conditions.js';
-import type { MonthlyGrantConfig, Program } from '../programs/schema.js';
+import { conditionFor } from '../programs/index.js';
+import type { MonthlyGrantConfig, Program } from '../programs/index.js';
 import type { Reason } from '../rules/index.js';
 import type { MemberFacts } from './order-points.js';
 

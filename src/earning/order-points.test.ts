@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Temporal } from 'temporal-polyfill';
 import { createRegistry, loadPrograms, type Program } from '../programs/index.js';
-import type { EarningConfig } from '../programs/schema.js';
-import { pointsForOrder, pointsToReturn, type OrderLineInput, type OrderPoints, type ReturnRequest } from './index.js';
+import type { EarningConfig } from '../programs/index.js';
+import { pointsForOrder, type OrderLineInput, type OrderPoints } from './index.js';
 
 const examples = createRegistry(loadPrograms('examples/programs'));
 function example(key: string): Program {
@@ -153,76 +153,4 @@ describe('pointsForOrder: rules in general', () => {
   it('a program without spend rules earns nothing on an order', () => {
     assert.equal(earned(givenProgram({}), [line('A', 1000)]).total, 0);
   });
-});
-
-describe('pointsToReturn', () => {
-  const order = earned(
-    sony,
-    [
-      { sku: 'TV', quantity: 3, unitPrice: 33_333 },
-      { sku: 'CABLE', quantity: 2, unitPrice: 1_250 },
-      { sku: 'CABLE', quantity: 1, unitPrice: 1_250 },
-    ],
-    '2014-12-01T10:00:00-08:00',
-  );
-
-  function returned(already: { index: number; quantity: number }[], returning: ReturnRequest) {
-    const result = pointsToReturn(order, already, returning);
-    assert.ok(result.ok, JSON.stringify(result));
-    return result.value;
-  }
-
-  it('SR-6 a partial return during the 5x window takes back its share of the promotion points too', () => {
-    // 1,037 pt on $1,037.49; the TV's $999.99 share is 999.5…, and the largest remainder rounds it up.
-    assert.deepEqual(order.lines[0], { index: 0, sku: 'TV', quantity: 3, points: 5000, parts: [{ rule: 'base', points: 1000 }, { rule: 'holiday-5x', points: 4000 }] });
-    const first = returned([], [{ sku: 'TV', quantity: 1 }]);
-    assert.deepEqual(first, { total: 1666, lines: [{ index: 0, sku: 'TV', quantity: 1, points: 1666, parts: [{ rule: 'base', points: 333 }, { rule: 'holiday-5x', points: 1333 }] }] });
-  });
-
-  it('G1 returning everything in any number of partial returns gives back exactly the total', () => {
-    const splits: ReturnRequest[][] = [
-      ['all'],
-      [[{ sku: 'TV', quantity: 1 }], [{ sku: 'TV', quantity: 1 }], [{ sku: 'CABLE', quantity: 2 }], 'all'],
-      [[{ index: 0, quantity: 2 }, { index: 2, quantity: 1 }], [{ index: 1, quantity: 1 }], [{ index: 1, quantity: 1 }, { index: 0, quantity: 1 }]],
-      [[{ sku: 'CABLE', quantity: 3 }], [{ sku: 'TV', quantity: 1 }], [{ sku: 'TV', quantity: 2 }]],
-    ];
-    for (const split of splits) {
-      const already: { index: number; quantity: number }[] = [];
-      const byRule = new Map<string, number>();
-      let total = 0;
-      for (const returning of split) {
-        const value = returned([...already], returning);
-        total += value.total;
-        for (const line of value.lines) {
-          already.push({ index: line.index, quantity: line.quantity });
-          for (const part of line.parts) byRule.set(part.rule, (byRule.get(part.rule) ?? 0) + part.points);
-        }
-      }
-      assert.equal(total, order.total, JSON.stringify(split));
-      assert.deepEqual(Object.fromEntries(byRule), Object.fromEntries(order.explanation.map((e) => [e.rule, e.points])));
-      assert.deepEqual(returned(already, 'all'), { total: 0, lines: [] });
-    }
-  });
-
-  it('a sku on several lines is returned from the first line with units left', () => {
-    const value = returned([{ index: 1, quantity: 1 }], [{ sku: 'CABLE', quantity: 2 }]);
-    assert.deepEqual(value.lines.map((line) => [line.index, line.quantity]), [[1, 1], [2, 1]]);
-  });
-
-  const refusals: { name: string; already: { index: number; quantity: number }[]; returning: ReturnRequest; message: RegExp }[] = [
-    { name: 'more units than are left', already: [{ index: 0, quantity: 2 }], returning: [{ sku: 'TV', quantity: 2 }], message: /^Return of 2 of sku TV: only 1 not yet returned$/ },
-    { name: 'a sku the order does not have', already: [], returning: [{ sku: 'PS4', quantity: 1 }], message: /^The order has no sku PS4$/ },
-    { name: 'a line index the order does not have', already: [], returning: [{ index: 7, quantity: 1 }], message: /^The order has no line 7$/ },
-    { name: 'an index whose sku differs', already: [], returning: [{ index: 0, sku: 'CABLE', quantity: 1 }], message: /^The order has no line 0 \(CABLE\)$/ },
-  ];
-  for (const c of refusals) {
-    it(`refuses ${c.name}, as a value`, () => {
-      const result = pointsToReturn(order, c.already, c.returning);
-      assert.equal(result.ok, false);
-      if (!result.ok) {
-        assert.equal(result.code, 'invalid_event');
-        assert.match(result.message.en, c.message);
-      }
-    });
-  }
 });

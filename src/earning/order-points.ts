@@ -1,7 +1,7 @@
 import type { Temporal } from 'temporal-polyfill';
 import { assert, type RefusalCode } from '../errors.js';
-import { conditionFor } from '../programs/conditions.js';
-import { defaultPromotionStacking, type AmountPart, type Program, type PromotionConfig, type RoundingMode, type SpendRuleConfig } from '../programs/schema.js';
+import { conditionFor } from '../programs/index.js';
+import { defaultPromotionStacking, type AmountPart, type Program, type PromotionConfig, type RoundingMode, type SpendRuleConfig } from '../programs/index.js';
 import { celContext, type CelContext, type Message } from '../rules/index.js';
 import { allocateByLargestRemainder, divideRounded, roundingNames } from './rounding.js';
 
@@ -250,96 +250,4 @@ function assertOrder(order: OrderInput): void {
       assert(Number.isSafeInteger(amount) && amount >= 0, `line ${line.sku}: amounts are whole minor units >= 0`);
     }
   }
-}
-
-export interface ReturnedLine {
-  index: number;
-  /** Units of the line returned now. */
-  quantity: number;
-}
-
-/** What to return: by line index, or by sku (spread over that sku's lines in order), or everything still kept. */
-export type ReturnRequest = readonly { sku?: string; index?: number; quantity: number }[] | 'all';
-
-export interface ReturnedPoints {
-  /** The points to take back: the sum of the lines'. */
-  total: number;
-  /** Lines with units returned now; record `{ index, quantity }` of each as returned. */
-  lines: LinePoints[];
-}
-
-export type ReturnedPointsResult =
-  | { ok: true; value: ReturnedPoints }
-  | { ok: false; code: Extract<RefusalCode, 'invalid_event'>; message: Message; params: Record<string, string | number> };
-
-/**
- * SR-6: the points the returned units earned, every part included (base, promotion and bonus).
- * Each part is taken back in proportion to units, cumulatively: the first n units of a line of
- * quantity q carry floor(part × n / q) of it, and all q carry the whole part. Returning a line in
- * any number of partial returns therefore takes back exactly what it earned, and returning every
- * line gives back exactly the order's total (G1).
- */
-export function pointsToReturn(
-  orderPoints: OrderPoints,
-  alreadyReturned: readonly ReturnedLine[],
-  returning: ReturnRequest,
-): ReturnedPointsResult {
-  const before = new Map<number, number>();
-  for (const { index, quantity } of alreadyReturned) before.set(index, (before.get(index) ?? 0) + quantity);
-  for (const line of orderPoints.lines) {
-    assert((before.get(line.index) ?? 0) <= line.quantity, `line ${line.index}: no more units were returned than bought`);
-  }
-  const units = unitsToReturn(orderPoints.lines, before, returning);
-  if (!units.ok) return units;
-  const lines: LinePoints[] = [];
-  for (const line of orderPoints.lines) {
-    const count = units.take.get(line.index) ?? 0;
-    if (count === 0) continue;
-    const from = before.get(line.index) ?? 0;
-    const parts = line.parts
-      .map((part) => ({ rule: part.rule, points: pointsOfFirst(part.points, line.quantity, from + count) - pointsOfFirst(part.points, line.quantity, from) }))
-      .filter((part) => part.points > 0);
-    const points = parts.reduce((sum, part) => sum + part.points, 0);
-    lines.push({ index: line.index, sku: line.sku, quantity: count, points, parts });
-  }
-  return { ok: true, value: { total: lines.reduce((sum, line) => sum + line.points, 0), lines } };
-}
-
-/** The share of `points` carried by the first `units` of `quantity`. */
-function pointsOfFirst(points: number, quantity: number, units: number): number {
-  if (units >= quantity) return points;
-  return Number((BigInt(points) * BigInt(units)) / BigInt(quantity));
-}
-
-function unitsToReturn(
-  lines: readonly LinePoints[],
-  before: ReadonlyMap<number, number>,
-  returning: ReturnRequest,
-): { ok: true; take: Map<number, number> } | Extract<ReturnedPointsResult, { ok: false }> {
-  const take = new Map<number, number>();
-  const open = (line: LinePoints) => line.quantity - (before.get(line.index) ?? 0) - (take.get(line.index) ?? 0);
-  if (returning === 'all') {
-    for (const line of lines) if (open(line) > 0) take.set(line.index, open(line));
-    return { ok: true, take };
-  }
-  for (const request of returning) {
-    assert(Number.isSafeInteger(request.quantity) && request.quantity >= 1, 'a return names a whole number of units >= 1');
-    const candidates = lines.filter((line) =>
-      request.index !== undefined ? line.index === request.index && (request.sku === undefined || line.sku === request.sku) : line.sku === request.sku,
-    );
-    const what = request.index !== undefined ? `line ${request.index}${request.sku === undefined ? '' : ` (${request.sku})`}` : `sku ${request.sku ?? '(none)'}`;
-    let left = request.quantity;
-    for (const line of candidates) {
-      const count = Math.min(left, open(line));
-      if (count > 0) take.set(line.index, (take.get(line.index) ?? 0) + count);
-      left -= count;
-    }
-    if (left > 0) {
-      const kept = request.quantity - left;
-      const en = candidates.length === 0 ? `The order has no ${what}` : `Return of ${request.quantity} of ${what}: only ${kept} not yet returned`;
-      const ja = candidates.length === 0 ? `注文に ${what} がありません` : `${what} の返品 ${request.quantity} 個: 未返品は ${kept} 個のみです`;
-      return { ok: false, code: 'invalid_event', message: { ja, en }, params: { line: what, requested: request.quantity, open: kept } };
-    }
-  }
-  return { ok: true, take };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { RoundingMode } from '../programs/schema.js';
+import type { RoundingMode } from '../programs/index.js';
 import { allocateByLargestRemainder, divideRounded } from './rounding.js';
 
 describe('divideRounded', () => {

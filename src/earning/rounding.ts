@@ -1,5 +1,5 @@
 import { assert } from '../errors.js';
-import type { RoundingMode } from '../programs/schema.js';
+import type { RoundingMode } from '../programs/index.js';
 import type { Message } from '../rules/index.js';
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Temporal } from 'temporal-polyfill';
 import { createRegistry, loadPrograms, type Program } from '../programs/index.js';
-import type { TierConfig } from '../programs/schema.js';
+import type { TierConfig } from '../programs/index.js';
 import { isUpgrade, tierFor } from './index.js';
 
 const sonet = createRegistry(loadPrograms('examples/programs')).get('sonet');

@@ -1,6 +1,8 @@
-import type { Db } from '../db/index.js';
+import type { Db, Queryable } from '../db/index.js';
 import { isUpgrade, tierFor } from '../earning/tiers.js';
-import { getStatus, membersAtPage, setStatus } from '../members/index.js';
+import { pointsEarnedBetween } from '../ledger/index.js';
+import { getStatus, membersAtPage, setStatus, type Member } from '../members/index.js';
+import type { Temporal } from 'temporal-polyfill';
 import type { Program } from '../programs/index.js';
 import { runChunked, type JobContext, type JobOutcome } from './chunked.js';
 import { monthStart } from './monthly-grant.js';
@@ -22,7 +24,12 @@ export async function runStatus(db: Db, program: Program, month: string, ctx: Jo
     if (!last) return undefined;
     const counts = { members: members.length, up: 0, down: 0, initial: 0, unchanged: 0 };
     for (const member of members) {
-      const { tier } = tierFor(program, { joinedAt: member.joinedAt, now: at, member: { id: member.id, attributes: member.attributes } });
+      const { tier } = tierFor(program, {
+        joinedAt: member.joinedAt,
+        now: at,
+        member: { id: member.id, attributes: member.attributes },
+        ...(await pointsInWindow(tx, program, member, at)),
+      });
       const current = await getStatus(tx, member.id);
       if (current?.tier === tier) {
         counts.unchanged += 1;
@@ -34,4 +41,12 @@ export async function runStatus(db: Db, program: Program, month: string, ctx: Jo
     }
     return { cursor: last.id, counts };
   });
+}
+
+/** For a ladder by points earned: the points of the `windowMonths` before `at`. */
+async function pointsInWindow(tx: Queryable, program: Program, member: Member, at: Temporal.Instant) {
+  const tiers = program.tiers;
+  if (tiers?.basis !== 'points_earned') return {};
+  const from = at.toZonedDateTimeISO(program.timeZone).subtract({ months: tiers.windowMonths }).toInstant();
+  return { pointsEarnedInWindow: await pointsEarnedBetween(tx, member.id, from, at) };
 }

@@ -17,5 +17,6 @@ export { openAccount } from './accounts.js';
 export { getBalance, type Balance } from './balance.js';
 export { listTransactions, getTransaction, type LedgerTransaction } from './history.js';
 export { expireDueChunk, type ExpiryChunk } from './expire.js';
+export { pointsEarnedBetween } from './earned.js';
 export { verifyLedger, invariants, type Violation } from './verify.js';
 export { createLedgerWriter, type LedgerWriter, type WriterOptions } from './writer.js';

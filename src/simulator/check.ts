@@ -3,7 +3,7 @@ import { Value } from 'typebox/value';
 import { dotted, schemaProblems, shown, type ScenarioProblem } from './problems.js';
 import { actionKinds, lastResponseName, programKinds, ScenarioHead, stepSchemas, type Step, type StepKind } from './schema.js';
 import { referencesIn, rootOf } from './substitute.js';
-import type { KeyPath } from './yaml-position.js';
+import type { DefinitionPath as KeyPath } from '../programs/index.js';
 
 /**
  * Checks parsed scenario data: pure, no I/O. Beyond the schema it checks what a run would only

@@ -5,7 +5,7 @@ import { assert } from '../errors.js';
 import { formatProblem, type ProgramLoadProblem } from '../programs/index.js';
 import { checkScenario } from './check.js';
 import { limits, type Scenario } from './schema.js';
-import { locate, positionOf } from './yaml-position.js';
+import { locate, positionOf } from '../programs/index.js';
 
 /** One thing wrong with a scenario file: `file:line:column: message`, as with program files. */
 export type ScenarioLoadProblem = ProgramLoadProblem;

@@ -1,7 +1,7 @@
 import type { TSchema } from 'typebox';
 import type { TLocalizedValidationError } from 'typebox/error';
 import { Value } from 'typebox/value';
-import type { KeyPath } from './yaml-position.js';
+import type { DefinitionPath as KeyPath } from '../programs/index.js';
 
 /** One thing wrong with a scenario, at a path of keys the loader turns into a line and column. */
 export interface ScenarioProblem {

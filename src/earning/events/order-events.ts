@@ -1,8 +1,8 @@
 import type { Temporal } from 'temporal-polyfill';
 import type { Queryable } from '../../db/index.js';
-import type { LedgerOp } from '../../ledger/index.js';
+import { getBalance, type LedgerOp } from '../../ledger/index.js';
 import { getMember, getStatus, isMemberAt, listMemberships } from '../../members/index.js';
-import { expiresAtFor, type Program } from '../../programs/index.js';
+import { defaultClawback, defaultCreditOn, expiresAtFor, type Program } from '../../programs/index.js';
 import { allocateUnits, pointsOfUnits, type OrderLineState } from '../orders/lines.js';
 import { getOrderForUpdate, insertOrder, saveOrder, type OrderRecord } from '../orders/store.js';
 import { pointsForOrder } from '../order-points.js';
@@ -41,7 +41,7 @@ export const orderPlaced: Handler = async (tx, input, ctx) => {
   if (earned.total > 0) {
     const common = { member: memberId, key: `event:${event.id}`, kind: 'earn', points: earned.total, occurredAt: event.occurredAt, actor: ctx.actor };
     const meta = { reason: `Order ${data.orderId}`, metadata: { orderId: data.orderId, event: event.id } };
-    if (program.earning?.creditOn === 'placement') {
+    if ((program.earning?.creditOn ?? defaultCreditOn) === 'placement') {
       const expiresAt = expiresAtFor(program, event.occurredAt);
       const posted = await postOne(tx, { ...common, ...meta, op: 'credit', ...(expiresAt ? { expiresAt } : {}) }, ctx.now);
       order.credits.push({ transactionId: posted.transactionId, points: earned.total, reversed: 0 });
@@ -128,7 +128,7 @@ export const orderCancelled: Handler = async (tx, { program, memberId, event }, 
  * Takes `points` of an order back: first from what is still pending (cancelling part of the hold),
  * then by reversing the order's credits, latest first. The program's clawback policy decides
  * whether a member who already spent the points goes negative (allow_negative) or keeps what is
- * not there to take (up_to_available).
+ * not there to take (up_to_available). Returns the points actually taken.
  */
 async function takeBack(
   tx: Queryable,
@@ -148,14 +148,18 @@ async function takeBack(
     order.pending -= fromHold;
     left -= fromHold;
   }
-  const allowNegative = program.earning?.returns?.clawback !== 'up_to_available';
+  const allowNegative = (program.earning?.returns?.clawback ?? defaultClawback) === 'allow_negative';
+  // up_to_available: never more than the member has (the rest of the order's points stay spent).
+  let budget = allowNegative ? Number.POSITIVE_INFINITY : Math.max(0, (await getBalance(tx, memberId, ctx.now))?.available ?? 0);
   for (const credit of [...order.credits].reverse()) {
-    const n = Math.min(left, credit.points - credit.reversed);
+    const n = Math.min(left, credit.points - credit.reversed, budget);
+    budget -= Math.max(n, 0);
     if (n <= 0) continue;
     ops.push({ ...common, op: 'reverse', key: `event:${event.id}:${credit.transactionId}`, kind: 'earn_reversed', transaction: credit.transactionId, points: n, allowNegative });
     credit.reversed += n;
     left -= n;
   }
+  // What could not be taken back is dropped: the order no longer owes it.
   const posted = await postForEvent(tx, ops, ctx.now);
   return posted.reduce((sum, p) => sum + (p?.points ?? 0), 0);
 }
