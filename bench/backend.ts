@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { migrate, openDb, statement, type Db } from '../src/db/index.js';
+import { migrate, openDb, statement, type Db, type Queryable } from '../src/db/index.js';
 
 export type BackendName = 'pglite' | 'postgres';
 
@@ -27,6 +27,29 @@ export interface BackendOptions {
 }
 
 const serverVersion = statement('bench.serverVersion', 'select version() as version');
+const walPosition = statement('bench.walPosition', `select (pg_current_wal_lsn() - '0/0')::bigint as bytes`);
+
+/**
+ * Bytes of WAL written so far, server-wide (on a shared server, other databases' writes count too).
+ * The difference around a phase, per operation, shows what each commit has to flush.
+ */
+export async function walBytes(db: Queryable): Promise<number> {
+  const [row] = await db.query<{ bytes: number }>(walPosition);
+  return row?.bytes ?? 0;
+}
+
+/** WAL bytes per unit of work between `start()` and `perUnit(count)`. */
+export function walMeter(db: Queryable): { start(): Promise<void>; perUnit(count: number): Promise<number> } {
+  let started = 0;
+  return {
+    async start() {
+      started = await walBytes(db);
+    },
+    async perUnit(count) {
+      return Math.round(((await walBytes(db)) - started) / Math.max(1, count));
+    },
+  };
+}
 
 /**
  * A fresh, migrated database for one run: PGlite in memory (or a temp dir), or a new database on the

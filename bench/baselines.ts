@@ -1,8 +1,9 @@
 import { Temporal } from 'temporal-polyfill';
 import { statement, type Db } from '../src/db/index.js';
 import { newId } from '../src/ids.js';
+import { walMeter } from './backend.js';
 import type { BaselineResult, BenchContext } from './context.js';
-import { errorCount, perSecond, runConcurrent, summarize, timed } from './measure.js';
+import { cpuPerUnit, errorCount, perSecond, runConcurrent, summarize, timed } from './measure.js';
 import { memberId } from './seed.js';
 
 /**
@@ -48,6 +49,7 @@ export async function createBaselineTables(db: Db): Promise<void> {
 export async function measureInsertRate(ctx: BenchContext): Promise<BaselineResult> {
   const { db, sizes, runId } = ctx;
   const c = sizes.concurrency;
+  const wal = walMeter(db);
   const stats = await runConcurrent(
     c,
     sizes.insOps,
@@ -56,8 +58,9 @@ export async function measureInsertRate(ctx: BenchContext): Promise<BaselineResu
       await db.query(insertJournalRow, [member, newId('txn'), `ins:${runId}:${i}`, 100, Temporal.Now.instant().toString()]);
       return 'inserted';
     },
-    c * 4,
+    { warmup: c * 4, beforeTiming: wal.start },
   );
+  const walBytesPerOp = await wal.perUnit(sizes.insOps);
   if (errorCount(stats.outcomes) > 0) throw new Error(`B_ins failed: ${JSON.stringify([...stats.outcomes])}`);
   return {
     id: 'B_ins',
@@ -68,6 +71,7 @@ export async function measureInsertRate(ctx: BenchContext): Promise<BaselineResu
     count: sizes.insOps,
     elapsedMs: stats.elapsedMs,
     latencyMs: summarize(stats.latenciesMs),
+    details: { walBytesPerOp, processCpuUsPerOp: cpuPerUnit(stats, sizes.insOps) },
   };
 }
 
@@ -96,7 +100,7 @@ export async function measureBulkRate(ctx: BenchContext): Promise<BaselineResult
   return {
     id: 'B_bulk',
     label: 'B_bulk',
-    title: `insert … select unnest, ${BULK_CHUNK.toLocaleString('en')} rows per statement, lot-shaped table`,
+    title: `insert … select unnest, ${BULK_CHUNK.toLocaleString('en')} rows/statement, lot-shaped`,
     rate: perSecond(sizes.bulkRows, elapsedMs),
     unit: 'rows/s',
     count: sizes.bulkRows,

@@ -58,6 +58,7 @@ export interface BaselineResult extends Figure {
   label: string;
   title: string;
   latencyMs?: LatencySummary;
+  details?: Record<string, number>;
 }
 
 export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W8';

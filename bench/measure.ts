@@ -7,6 +7,8 @@ export interface RunStats {
   latenciesMs: Float64Array;
   /** How many calls ended with each label: the label the call returned, or `error:<code>`. */
   outcomes: Map<string, number>;
+  /** CPU this Node process used during the timed calls (user + system), in ms: the client's share (all of PGlite's). */
+  processCpuMs: number;
 }
 
 export interface LatencySummary {
@@ -15,19 +17,27 @@ export interface LatencySummary {
   max: number;
 }
 
+export interface RunOptions {
+  /** Untimed calls first (indexes below `warmup`), to open connections and prepare statements. */
+  warmup?: number;
+  /** Runs after the warmup, just before the clock starts (reset counters, read the WAL position). */
+  beforeTiming?: () => Promise<void> | void;
+}
+
 /**
  * Runs `call(warmup) … call(warmup + total - 1)` from `concurrency` workers, each starting its next
- * call as soon as the previous one ends (closed loop), after `warmup` untimed calls (indexes below
- * `warmup`) that open connections and prepare statements. A thrown error is counted under
+ * call as soon as the previous one ends (closed loop). A thrown error is counted under
  * `error:<SQLSTATE or name>` and the run goes on, so a workload reports deadlocks instead of dying.
  */
 export async function runConcurrent(
   concurrency: number,
   total: number,
   call: (index: number) => Promise<string>,
-  warmup = 0,
+  options: RunOptions = {},
 ): Promise<RunStats> {
+  const warmup = options.warmup ?? 0;
   if (warmup > 0) await closedLoop(concurrency, 0, warmup, call);
+  await options.beforeTiming?.();
   return closedLoop(concurrency, warmup, warmup + total, call);
 }
 
@@ -56,8 +66,15 @@ async function closedLoop(
     }
   };
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, to - from)) }, worker));
-  return { elapsedMs: performance.now() - started, latenciesMs: latenciesMs.subarray(0, done), outcomes };
+  const used = process.cpuUsage(cpu);
+  return {
+    elapsedMs: performance.now() - started,
+    latenciesMs: latenciesMs.subarray(0, done),
+    outcomes,
+    processCpuMs: (used.user + used.system) / 1000,
+  };
 }
 
 /** Nearest-rank percentiles; zeros when nothing was measured. */
@@ -96,6 +113,11 @@ export async function timed<T>(step: () => Promise<T>): Promise<{ value: T; elap
   const started = performance.now();
   const value = await step();
   return { value, elapsedMs: performance.now() - started };
+}
+
+/** Microseconds of this process's CPU per unit of work. */
+export function cpuPerUnit(stats: RunStats, count: number): number {
+  return Math.round((stats.processCpuMs * 1000) / Math.max(1, count));
 }
 
 /** Two decimals, for the report. */

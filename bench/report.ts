@@ -19,6 +19,8 @@ export interface BackendReport {
   location: string;
   sizes: Sizes;
   seedMs: number;
+  /** os.loadavg()[0] when the backend's run started and ended: other work on the machine skews every figure. */
+  loadAverage1m: { start: number; end: number };
   baselines: BaselineResult[];
   workloads: WorkloadResult[];
   checks: Check[];
@@ -74,10 +76,13 @@ function formatBackend(b: BackendReport): string[] {
       `W1 ${int.format(s.w1Ops)}, W2 ${int.format(s.w2Ops)} (${s.w2Submitters} submitters, ${s.w2Writers} writer(s)), ` +
       `W3 ${int.format(s.w3Ops)}, W4 ${int.format(s.w4Ops)} (c=${s.w4Concurrency}), W8 ${int.format(s.w8Lots)} buckets ` +
       `(${int.format(s.w8Chunk)} members/chunk), zipf ${s.zipf}; seeding ${int.format(b.seedMs)} ms`,
+    `   load average (1 min): ${b.loadAverage1m.start.toFixed(2)} at start, ${b.loadAverage1m.end.toFixed(2)} at end`,
   ];
   const rows: string[][] = [['', 'what', 'figure', 'baseline', 'ratio', 'goal', 'met', 'p50 / p99 ms']];
   for (const base of b.baselines) {
     rows.push([base.label, base.title, `${int.format(base.rate)} ${base.unit}`, '', '', '', '', latency(base.latencyMs)]);
+    const details = Object.entries(base.details ?? {}).map(([k, v]) => `${k} ${int.format(v)}`);
+    if (details.length > 0) rows.push(['', details.join(', '), '', '', '', '', '', '']);
   }
   for (const w of b.workloads) {
     const perf = b.checks.filter((c) => c.workload === w.id && c.kind === 'performance');
@@ -123,7 +128,7 @@ function yesNo(met: boolean): string {
 
 /** Left-aligned columns; a long "what" wraps into its own line rather than widening every row. */
 function table(rows: string[][]): string[] {
-  const widths = rows[0]?.map((_, col) => (col === 1 ? 56 : Math.max(...rows.map((r) => (r[col] ?? '').length)))) ?? [];
+  const widths = rows[0]?.map((_, col) => (col === 1 ? 64 : Math.max(...rows.map((r) => (r[col] ?? '').length)))) ?? [];
   const out: string[] = [];
   for (const row of rows) {
     const what = row[1] ?? '';

@@ -4,6 +4,7 @@
 // invariant broken (verifyLedger), overdraft, lost update, deadlock or error exits 1; an unmet speed
 // goal is reported, and exits 1 only with --strict.
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,7 +16,7 @@ import type { BaselineResult, BenchContext, Sizes, WorkloadResult } from './cont
 import { evaluate } from './goals.js';
 import { timed } from './measure.js';
 import { describeMachine, formatReport, writeJson, type BackendReport, type RunReport } from './report.js';
-import { seedAccounts } from './seed.js';
+import { seedMembers } from './seed.js';
 import { resolveSizes, sizeFlags, type Preset } from './sizes.js';
 import { earnOneByOne } from './workloads/w1-earn.js';
 import { earnBatched } from './workloads/w2-earn-batched.js';
@@ -32,13 +33,14 @@ const { values: flags } = parseArgs({
     'pglite-on-disk': { type: 'boolean', default: false },
     out: { type: 'string', default: join(benchDir, 'results.json') },
     strict: { type: 'boolean', default: false },
+    only: { type: 'string' },
     help: { type: 'boolean', default: false },
     ...Object.fromEntries(Object.keys(sizeFlags).map((flag) => [flag, { type: 'string' as const }])),
   },
   strict: true,
 });
 
-const usage = `npm run bench -- [--quick] [--backend pglite|postgres|all] [--pglite-on-disk] [--strict] [--out file]
+const usage = `npm run bench -- [--quick] [--backend pglite|postgres|all] [--only W1,W2,…] [--pglite-on-disk] [--strict] [--out file]
   sizes (flag or BENCH_<NAME> env): ${Object.keys(sizeFlags).map((f) => `--${f} N`).join(' ')}
   PostgreSQL runs when DATABASE_URL is set (a fresh database is created on that server and dropped).`;
 
@@ -81,16 +83,19 @@ async function runPhases(backend: Backend, sizes: Sizes): Promise<BackendReport>
     settle: () => settle(backend),
   };
   const name = backend.name;
-  log(`${name}: seeding ${sizes.members.toLocaleString('en')} accounts`);
+  const loadAtStart = loadavg()[0] ?? 0;
+  log(`${name}: seeding ${sizes.members.toLocaleString('en')} members with 1–3 buckets each`);
   const seeded = await timed(async () => {
-    await seedAccounts(backend.db, 'bg', sizes.members, Temporal.Now.instant());
+    await seedMembers(backend.db, sizes.members);
     await createBaselineTables(backend.db);
     await ctx.settle();
   });
 
   const baselines: BaselineResult[] = [];
   const workloads: WorkloadResult[] = [];
+  const only = flags.only?.split(',').map((w) => w.trim().toUpperCase());
   const step = async (label: string, run: () => Promise<WorkloadResult>) => {
+    if (only && !only.some((w) => label.startsWith(`${w} `))) return;
     log(`${name}: ${label}`);
     await ctx.settle();
     const result = await run();
@@ -104,9 +109,11 @@ async function runPhases(backend: Backend, sizes: Sizes): Promise<BackendReport>
   await step('W2 earn through the writer', () => earnBatched(ctx));
   await step('W3 redeem across buckets', () => redeemAcrossBuckets(ctx));
   await step('W4 hot members', () => redeemHotMembers(ctx));
-  log(`${name}: B_bulk`);
-  await ctx.settle();
-  baselines.push(await measureBulkRate(ctx));
+  if (!only || only.includes('W8')) {
+    log(`${name}: B_bulk`);
+    await ctx.settle();
+    baselines.push(await measureBulkRate(ctx));
+  }
   await step('W8 expiry', () => expireDueBuckets(ctx));
 
   log(`${name}: verifyLedger`);
@@ -118,6 +125,7 @@ async function runPhases(backend: Backend, sizes: Sizes): Promise<BackendReport>
     location: backend.location,
     sizes,
     seedMs: Math.round(seeded.elapsedMs),
+    loadAverage1m: { start: loadAtStart, end: loadavg()[0] ?? 0 },
     baselines,
     workloads,
     checks,

@@ -1,4 +1,4 @@
-import type { Temporal } from 'temporal-polyfill';
+import { Temporal } from 'temporal-polyfill';
 import { statement, type Db } from '../src/db/index.js';
 
 /**
@@ -20,11 +20,6 @@ export const PROGRAM = 'bench';
 /** Members per seeding statement: large enough to be set-based, small enough to keep each transaction short. */
 const CHUNK = 50_000;
 
-const insertAccounts = statement('bench.seedAccounts', `
-  insert into ledger_accounts (member_id, program_key, available, pending, opened_at)
-  select 'mbr_' || $1 || '_' || lpad(m::text, 8, '0'), $4, 0, 0, $5::timestamptz
-  from generate_series($2::int, $3::int) m`);
-
 // One statement per chunk. The foreign keys are checked when the statement ends, by which time
 // every CTE has written its rows, so accounts, journal and lots may be inserted together.
 const insertCredited = statement('bench.seedCredited', `
@@ -36,6 +31,8 @@ const insertCredited = statement('bench.seedCredited', `
            'txn_seed_' || $1 || '_' || b.k as id, 'seed:' || $1 || ':' || b.k as key,
            b.points, b.expires_at, b.available_after
     from generate_series($2::int, $3::int) m cross join buckets b
+    -- varied: member m holds the first 1 + m % n of the n buckets (1–3 open buckets, as members do)
+    where not $8::boolean or b.k <= 1 + m % (select count(*) from buckets)
   ), accounts as (
     insert into ledger_accounts (member_id, program_key, available, pending, opened_at)
     select member_id, $6, max(available_after), 0, $7::timestamptz from credits group by member_id
@@ -58,14 +55,6 @@ const insertCredited = statement('bench.seedCredited', `
   insert into ledger_allocations (member_id, journal_id, expires_at, lot_class, remaining_delta, expired_delta)
   select member_id, id, expires_at, 'base', points, 0 from credits`);
 
-/** Opens `count` accounts with no points (members who only earn during the run). */
-export async function seedAccounts(db: Db, group: string, count: number, now: Temporal.Instant): Promise<void> {
-  for (let from = 1; from <= count; from += CHUNK) {
-    const to = Math.min(count, from + CHUNK - 1);
-    await db.query(insertAccounts, [group, from, to, PROGRAM, now.toString()]);
-  }
-}
-
 export interface SeedBucket {
   points: number;
   expiresAt: Temporal.Instant;
@@ -73,7 +62,8 @@ export interface SeedBucket {
 
 /**
  * Opens `count` accounts, each credited once per bucket (the same buckets for every member, in
- * order, with distinct expiry instants). Returns the points each member holds.
+ * order, with distinct expiry instants), or with `varied` the first 1…n of the n buckets.
+ * Returns the points a member holding every bucket has.
  */
 export async function seedCreditedMembers(
   db: Db,
@@ -81,12 +71,13 @@ export async function seedCreditedMembers(
   count: number,
   buckets: readonly SeedBucket[],
   now: Temporal.Instant,
+  varied = false,
 ): Promise<number> {
   const points = buckets.map((b) => b.points);
   const expiries = buckets.map((b) => b.expiresAt.toString());
   for (let from = 1; from <= count; from += CHUNK) {
     const to = Math.min(count, from + CHUNK - 1);
-    await db.query(insertCredited, [group, from, to, points, expiries, PROGRAM, now.toString()]);
+    await db.query(insertCredited, [group, from, to, points, expiries, PROGRAM, now.toString(), varied]);
   }
   return points.reduce((sum, p) => sum + p, 0);
 }
@@ -103,4 +94,16 @@ export function daysAfter(from: Temporal.Instant, days: number): Temporal.Instan
 export function earnExpiries(now: Temporal.Instant): Temporal.Instant[] {
   const today = now.round({ smallestUnit: 'hour', roundingIncrement: 24, roundingMode: 'floor' });
   return [daysAfter(today, 365), daysAfter(today, 730), daysAfter(today, 1095)];
+}
+
+/**
+ * The members W1, W2 and B_ins write to: `mbr_bg_…`, each holding 1–3 of the three buckets the earn
+ * workloads credit, so every ledger table has realistic contents before the first plan is made.
+ * (Plans made against empty, freshly analyzed tables choose sequential scans, and every later
+ * operation of that connection pays for them until the next ANALYZE.)
+ */
+export async function seedMembers(db: Db, count: number): Promise<void> {
+  const now = Temporal.Now.instant();
+  const buckets = earnExpiries(now).map((expiresAt, i) => ({ points: 100 * (i + 1), expiresAt }));
+  await seedCreditedMembers(db, 'bg', count, buckets, now, true);
 }

@@ -4,33 +4,33 @@ import type { Sizes } from './context.js';
 export type Preset = 'quick' | 'default';
 
 /**
- * How much work a run does. `default` finishes in about ten minutes on 2 cores with both backends
- * (PERFORMANCE.md's full sizes — 1M members, 1M buckets — are reachable through flags); `quick` in
- * about a minute, to see that everything runs. PGlite has one connection, so c = 1 and smaller sizes.
+ * How much work a run does. `default` finishes within ten minutes on 2 cores with both backends
+ * (PERFORMANCE.md's full seed of 1M members is `--members 1000000`); `quick` in about a minute, to see
+ * that everything runs. PGlite has one connection, so c = 1 and smaller sizes.
  */
 const presets: Record<Preset, Record<BackendName, Sizes>> = {
   quick: {
     postgres: {
-      members: 100_000, concurrency: 32, insOps: 10_000, bulkRows: 100_000,
-      w1Ops: 10_000, w2Ops: 30_000, w2Submitters: 256, w2Writers: 2,
-      w3Ops: 5_000, w4Ops: 3_000, w4Concurrency: 16, w8Lots: 100_000, w8Chunk: 20_000, zipf: 0,
+      members: 50_000, concurrency: 32, insOps: 10_000, bulkRows: 50_000,
+      w1Ops: 8_000, w2Ops: 20_000, w2Submitters: 256, w2Writers: 2,
+      w3Ops: 4_000, w4Ops: 3_000, w4Concurrency: 16, w8Lots: 50_000, w8Chunk: 20_000, zipf: 0,
     },
     pglite: {
       members: 20_000, concurrency: 1, insOps: 5_000, bulkRows: 20_000,
-      w1Ops: 2_000, w2Ops: 10_000, w2Submitters: 256, w2Writers: 1,
-      w3Ops: 2_000, w4Ops: 1_000, w4Concurrency: 16, w8Lots: 20_000, w8Chunk: 10_000, zipf: 0,
+      w1Ops: 1_000, w2Ops: 10_000, w2Submitters: 256, w2Writers: 1,
+      w3Ops: 1_000, w4Ops: 1_000, w4Concurrency: 16, w8Lots: 20_000, w8Chunk: 10_000, zipf: 0,
     },
   },
   default: {
     postgres: {
-      members: 1_000_000, concurrency: 32, insOps: 40_000, bulkRows: 1_000_000,
+      members: 200_000, concurrency: 32, insOps: 40_000, bulkRows: 1_000_000,
       w1Ops: 40_000, w2Ops: 150_000, w2Submitters: 256, w2Writers: 2,
       w3Ops: 30_000, w4Ops: 15_000, w4Concurrency: 16, w8Lots: 1_000_000, w8Chunk: 20_000, zipf: 0,
     },
     pglite: {
-      members: 100_000, concurrency: 1, insOps: 20_000, bulkRows: 100_000,
-      w1Ops: 10_000, w2Ops: 50_000, w2Submitters: 256, w2Writers: 1,
-      w3Ops: 10_000, w4Ops: 5_000, w4Concurrency: 16, w8Lots: 100_000, w8Chunk: 20_000, zipf: 0,
+      members: 50_000, concurrency: 1, insOps: 20_000, bulkRows: 100_000,
+      w1Ops: 5_000, w2Ops: 50_000, w2Submitters: 256, w2Writers: 1,
+      w3Ops: 5_000, w4Ops: 5_000, w4Concurrency: 16, w8Lots: 100_000, w8Chunk: 20_000, zipf: 0,
     },
   },
 };

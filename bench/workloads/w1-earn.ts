@@ -1,7 +1,8 @@
 import { Temporal } from 'temporal-polyfill';
 import { applyOperations, type CreditOp } from '../../src/ledger/index.js';
+import { walMeter } from '../backend.js';
 import type { BenchContext, WorkloadResult } from '../context.js';
-import { perSecond, runConcurrent, summarize } from '../measure.js';
+import { cpuPerUnit, perSecond, runConcurrent, summarize } from '../measure.js';
 import { memberPicker } from '../random.js';
 import { earnExpiries, memberId } from '../seed.js';
 import { faultsFrom, outcomeDetails } from './outcomes.js';
@@ -23,6 +24,7 @@ export async function earnOneByOne(ctx: BenchContext): Promise<WorkloadResult> {
     expiresAt: expiries[i % expiries.length],
     actor: 'upstream:bench',
   });
+  const wal = walMeter(db);
   const stats = await runConcurrent(
     sizes.concurrency,
     sizes.w1Ops,
@@ -30,8 +32,9 @@ export async function earnOneByOne(ctx: BenchContext): Promise<WorkloadResult> {
       const [result] = await applyOperations(db, [credit(i)], Temporal.Now.instant());
       return result?.status ?? 'missing';
     },
-    sizes.concurrency * 4,
+    { warmup: sizes.concurrency * 4, beforeTiming: wal.start },
   );
+  const walBytesPerOp = await wal.perUnit(sizes.w1Ops);
   return {
     id: 'W1',
     title: `earn, 1 ledger_apply per op, ${sizes.concurrency} concurrent`,
@@ -42,6 +45,6 @@ export async function earnOneByOne(ctx: BenchContext): Promise<WorkloadResult> {
     latencyMs: summarize(stats.latenciesMs),
     latencyOf: 'call',
     faults: faultsFrom(stats.outcomes, ['created']),
-    details: { ...outcomeDetails(stats.outcomes), zipf: sizes.zipf },
+    details: { ...outcomeDetails(stats.outcomes), processCpuUsPerOp: cpuPerUnit(stats, sizes.w1Ops), walBytesPerOp, zipf: sizes.zipf },
   };
 }

@@ -2,8 +2,9 @@ import { Temporal } from 'temporal-polyfill';
 import { systemClock } from '../../src/clock.js';
 import type { Queryable } from '../../src/db/index.js';
 import { createLedgerWriter, type CreditOp, type LedgerWriter } from '../../src/ledger/index.js';
+import { walMeter } from '../backend.js';
 import type { BenchContext, WorkloadResult } from '../context.js';
-import { perSecond, round, runConcurrent, summarize } from '../measure.js';
+import { cpuPerUnit, perSecond, round, runConcurrent, summarize } from '../measure.js';
 import { memberPicker } from '../random.js';
 import { earnExpiries, memberId } from '../seed.js';
 import { faultsFrom, outcomeDetails } from './outcomes.js';
@@ -25,11 +26,11 @@ export async function earnBatched(ctx: BenchContext): Promise<WorkloadResult> {
     createLedgerWriter(batches.db, systemClock, { maxBatch: MAX_BATCH }),
   );
   const warmup = sizes.w2Submitters * 2;
+  const wal = walMeter(db);
   const stats = await runConcurrent(
     sizes.w2Submitters,
     sizes.w2Ops,
     async (i) => {
-      if (i === warmup) batches.reset();
       const member = pick();
       const writer = writers[member % writers.length];
       if (!writer) throw new Error('no writer');
@@ -44,13 +45,20 @@ export async function earnBatched(ctx: BenchContext): Promise<WorkloadResult> {
       };
       return (await writer.submit(op)).status;
     },
-    warmup,
+    {
+      warmup,
+      beforeTiming: async () => {
+        batches.reset();
+        await wal.start();
+      },
+    },
   );
   await Promise.all(writers.map((w) => w.drain()));
+  const walBytesPerOp = await wal.perUnit(sizes.w2Ops);
   const batchMs = summarize(Float64Array.from(batches.durationsMs));
   return {
     id: 'W2',
-    title: `earn via createLedgerWriter (≤${MAX_BATCH}/batch), ${sizes.w2Submitters} submitters, ${sizes.w2Writers} writer(s)`,
+    title: `earn via createLedgerWriter ≤${MAX_BATCH}/batch, ${sizes.w2Submitters} submitters, ${sizes.w2Writers} writer(s)`,
     rate: perSecond(sizes.w2Ops, stats.elapsedMs),
     unit: 'ops/s',
     count: sizes.w2Ops,
@@ -60,12 +68,14 @@ export async function earnBatched(ctx: BenchContext): Promise<WorkloadResult> {
     faults: faultsFrom(stats.outcomes, ['created']),
     details: {
       ...outcomeDetails(stats.outcomes),
+      processCpuUsPerOp: cpuPerUnit(stats, sizes.w2Ops),
       batches: batches.durationsMs.length,
       opsPerBatch: round(sizes.w2Ops / Math.max(1, batches.durationsMs.length)),
       batchMsP50: round(batchMs.p50),
       batchMsP99: round(batchMs.p99),
       // Time inside ledger_apply per operation: what bounds one writer's throughput.
       usPerOpInBatch: round((sum(batches.durationsMs) * 1000) / sizes.w2Ops),
+      walBytesPerOp,
       zipf: sizes.zipf,
     },
   };

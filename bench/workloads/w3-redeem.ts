@@ -1,8 +1,9 @@
 import { Temporal } from 'temporal-polyfill';
 import { statement } from '../../src/db/index.js';
 import { applyOperations } from '../../src/ledger/index.js';
+import { walMeter } from '../backend.js';
 import type { BenchContext, WorkloadResult } from '../context.js';
-import { perSecond, round, runConcurrent, summarize, timed } from '../measure.js';
+import { cpuPerUnit, perSecond, round, runConcurrent, summarize, timed } from '../measure.js';
 import { earnExpiries, memberId, seedCreditedMembers } from '../seed.js';
 import { faultsFrom, outcomeDetails } from './outcomes.js';
 
@@ -27,6 +28,7 @@ export async function redeemAcrossBuckets(ctx: BenchContext): Promise<WorkloadRe
   const seeded = await timed(() => seedCreditedMembers(db, 'w3', members, buckets, Temporal.Now.instant()));
   await ctx.settle();
   const shuffle = permutation(members);
+  const wal = walMeter(db);
   const stats = await runConcurrent(
     sizes.concurrency,
     sizes.w3Ops,
@@ -38,8 +40,9 @@ export async function redeemAcrossBuckets(ctx: BenchContext): Promise<WorkloadRe
       );
       return result?.status ?? 'missing';
     },
-    warmup,
+    { warmup, beforeTiming: wal.start },
   );
+  const walBytesPerOp = await wal.perUnit(sizes.w3Ops);
   const [consumed] = await db.query<{ buckets: number; redeems: number }>(bucketsConsumed);
   return {
     id: 'W3',
@@ -53,7 +56,9 @@ export async function redeemAcrossBuckets(ctx: BenchContext): Promise<WorkloadRe
     faults: faultsFrom(stats.outcomes, ['created']),
     details: {
       ...outcomeDetails(stats.outcomes),
+      processCpuUsPerOp: cpuPerUnit(stats, sizes.w3Ops),
       bucketsPerRedeem: round((consumed?.buckets ?? 0) / Math.max(1, consumed?.redeems ?? 0)),
+      walBytesPerOp,
       seededMembers: members,
       seedMs: Math.round(seeded.elapsedMs),
     },

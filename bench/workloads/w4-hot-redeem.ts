@@ -2,7 +2,7 @@ import { Temporal } from 'temporal-polyfill';
 import { statement } from '../../src/db/index.js';
 import { applyOperations } from '../../src/ledger/index.js';
 import type { BenchContext, WorkloadResult } from '../context.js';
-import { perSecond, runConcurrent, summarize } from '../measure.js';
+import { cpuPerUnit, perSecond, runConcurrent, summarize } from '../measure.js';
 import { seededRandom } from '../random.js';
 import { earnExpiries, memberId, seedCreditedMembers } from '../seed.js';
 import { faultsFrom, outcomeDetails } from './outcomes.js';
@@ -46,7 +46,7 @@ export async function redeemHotMembers(ctx: BenchContext): Promise<WorkloadResul
       if (result?.status === 'created') taken.set(member, (taken.get(member) ?? 0) + (result.points ?? 0));
       return result?.status ?? 'missing';
     },
-    warmup,
+    { warmup },
   );
 
   const balances = await db.query<{ member_id: string; available: number }>(hotBalances);
@@ -62,6 +62,6 @@ export async function redeemHotMembers(ctx: BenchContext): Promise<WorkloadResul
     latencyMs: summarize(stats.latenciesMs),
     latencyOf: 'call',
     faults: { ...faultsFrom(stats.outcomes, ['created', 'insufficient_points']), overdrafts, lostUpdates },
-    details: { ...outcomeDetails(stats.outcomes), seededPointsPerMember: seeded },
+    details: { ...outcomeDetails(stats.outcomes), processCpuUsPerOp: cpuPerUnit(stats, sizes.w4Ops), seededPointsPerMember: seeded },
   };
 }

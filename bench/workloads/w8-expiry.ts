@@ -1,6 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import { statement } from '../../src/db/index.js';
 import { expireDueChunk } from '../../src/ledger/index.js';
+import { walMeter } from '../backend.js';
 import type { BenchContext, WorkloadResult } from '../context.js';
 import { perSecond, round, summarize, timed } from '../measure.js';
 import { daysAfter, seedCreditedMembers } from '../seed.js';
@@ -30,6 +31,8 @@ export async function expireDueBuckets(ctx: BenchContext): Promise<WorkloadResul
   const chunkMs: number[] = [];
   let expired = 0;
   let after: string | undefined;
+  const wal = walMeter(db);
+  await wal.start();
   const run = await timed(async () => {
     for (;;) {
       const chunk = await timed(() => expireDueChunk(db, asOf, after, sizes.w8Chunk));
@@ -39,6 +42,7 @@ export async function expireDueBuckets(ctx: BenchContext): Promise<WorkloadResul
       after = chunk.value.lastMember;
     }
   });
+  const walBytesPerBucket = await wal.perUnit(expired);
   const [left] = await db.query<{ buckets: number }>(dueLeft, [asOf.toString()]);
   const lots = members * BUCKETS_PER_MEMBER;
   return {
@@ -57,6 +61,7 @@ export async function expireDueBuckets(ctx: BenchContext): Promise<WorkloadResul
       seedMs: Math.round(seeded.elapsedMs),
       seedRowsPerSecond: round(perSecond(members * (1 + BUCKETS_PER_MEMBER * 5), seeded.elapsedMs)),
       chunks: chunkMs.length,
+      walBytesPerBucket,
     },
   };
 }
