@@ -55,6 +55,23 @@ export const refusals = {
     en: 'The test clock only moves forward',
     ja: 'テストクロックは進めることしかできません',
   },
+  // Redemption (FL-3..FL-6, SR-5)
+  redemption_not_offered: { status: 422, en: 'The program does not offer this kind of redemption', ja: 'このプログラムではこの交換はできません' },
+  unknown_reward: { status: 422, en: 'No such reward in the catalog', ja: 'カタログにない商品です' },
+  invalid_step: { status: 422, en: 'Points must be a multiple of the step', ja: 'ポイントは交換単位の倍数で指定してください' },
+  over_limit: { status: 422, en: 'More points than the limit allows', ja: '交換上限を超えています' },
+  out_of_stock: { status: 422, en: 'The reward is out of stock', ja: '在庫がありません' },
+  shipping_address_required: {
+    status: 422,
+    en: 'A shipping address is needed for this reward',
+    ja: 'この商品には配送先住所が必要です',
+  },
+  step_up_required: {
+    status: 422,
+    en: 'Use the registered line or a step-up key',
+    ja: 'ご登録の回線から、または認証キーを使って申し込んでください',
+  },
+  not_refundable: { status: 422, en: 'This redemption cannot be refunded', ja: 'この交換は返還できません' },
 } as const satisfies Record<string, { status: number; en: string; ja: string }>;
 
 export type RefusalCode = keyof typeof refusals;

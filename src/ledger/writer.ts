@@ -54,8 +54,11 @@ export function createLedgerWriter(db: Queryable, clock: Clock, options: WriterO
     queue = queue.slice(batch.length);
     writing = write(batch).finally(() => {
       writing = undefined;
-      // Whatever arrived while this batch was written goes now, without waiting.
-      if (queue.length > 0) flush();
+      // Whatever arrived while this batch was written goes next, after one turn of the event loop,
+      // so callers whose results just arrived can submit again and join this batch.
+      setImmediate(() => {
+        if (!writing && queue.length > 0) flush();
+      });
     });
   };
 

@@ -175,6 +175,66 @@ export const EarningSchema = Type.Object(
   closed,
 );
 
+/** The ways a member may spend points. There is no cash-out kind: points never become e-money (FL-3). */
+export const redemptionKinds = ['bill_credit', 'catalog', 'checkout'] as const;
+export const rewardKinds = ['item', 'service', 'experience'] as const;
+/** HTTP header names as the gateway sets them; compared case-insensitively. */
+export const headerNamePattern = '^[A-Za-z][A-Za-z0-9-]{0,63}$';
+
+/**
+ * FL-3, FL-6: a reward of the catalog. `stock` is how many may be taken in all (raise it to
+ * restock); the database counts those taken. Without `stock`, the reward is unlimited.
+ */
+export const Reward = Type.Object(
+  {
+    id: RuleId,
+    names: Type.Object({ ja: Type.String({ minLength: 1, maxLength: 200 }), en: Type.String({ minLength: 1, maxLength: 200 }) }, closed),
+    points: Type.Integer({ minimum: 1, maximum: 1_000_000_000 }),
+    stock: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
+    kind: Type.Enum([...rewardKinds]),
+    shipping: Type.Enum(['required', 'none']),
+  },
+  closed,
+);
+
+/** FL-4: bill credit in `step`-point steps, at most `monthlyCap` points per billing month per member. */
+export const BillCredit = Type.Object(
+  {
+    step: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    monthlyCap: Type.Integer({ minimum: 1, maximum: 1_000_000_000_000 }),
+  },
+  closed,
+);
+
+/** SR-5: points as a payment method at checkout, in `step`-point steps (default: the points of one minor unit). */
+export const Checkout = Type.Object({ step: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000 })) }, closed);
+
+/**
+ * FL-5: the kinds in `required` need the member's registered line (the gateway sets
+ * `trustedHeader: true`) or a one-time step-up key.
+ */
+export const StepUp = Type.Object(
+  {
+    trustedHeader: Type.String({ pattern: headerNamePattern }),
+    required: Type.Array(Type.Enum([...redemptionKinds]), { maxItems: redemptionKinds.length, uniqueItems: true }),
+    /** At most 10 (ASVS 6.5.5 caps out-of-band codes at 10 minutes). */
+    keyValidMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
+    /** Wrong keys a member may send per day (program zone) before keys stop being accepted that day. */
+    maxFailuresPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  },
+  closed,
+);
+
+export const RedemptionSchema = Type.Object(
+  {
+    catalog: Type.Optional(Type.Array(Reward, { maxItems: 1000 })),
+    billCredit: Type.Optional(BillCredit),
+    checkout: Type.Optional(Checkout),
+    stepUp: Type.Optional(StepUp),
+  },
+  closed,
+);
+
 export const ProgramSchema = Type.Object(
   {
     key: Type.String({ pattern: programKeyPattern, maxLength: 64 }),
@@ -202,6 +262,7 @@ export const ProgramSchema = Type.Object(
     expiry: ExpirySchema,
     tiers: Type.Optional(TiersSchema),
     earning: Type.Optional(EarningSchema),
+    redemption: Type.Optional(RedemptionSchema),
   },
   closed,
 );
@@ -221,6 +282,9 @@ export type PartnerConfig = Static<typeof Partner>;
 export type AmountPart = (typeof amountParts)[number];
 export type RoundingMode = (typeof roundingModes)[number];
 export type ForfeitEvent = (typeof forfeitEvents)[number];
+export type RedemptionConfig = Static<typeof RedemptionSchema>;
+export type RewardConfig = Static<typeof Reward>;
+export type RedemptionKind = (typeof redemptionKinds)[number];
 
 /** A definition that passed every check, and the file it came from (for messages and audits). */
 export type Program = ProgramDefinition & { sourceFile: string };
@@ -234,3 +298,6 @@ export const defaultCreditOn = 'placement';
 export const defaultPromotionStacking = 'best';
 /** SR-6 without a stated policy: a return never takes the balance below zero. */
 export const defaultClawback = 'up_to_available';
+/** FL-5 and ASVS 6.5.5: a step-up key lives 10 minutes; 10 wrong keys a day stop them for the day. */
+export const defaultStepUpKeyValidMinutes = 10;
+export const defaultStepUpMaxFailuresPerDay = 10;

@@ -2,7 +2,7 @@ import { Temporal } from 'temporal-polyfill';
 import { Value } from 'typebox/value';
 import { ConditionCompileError } from '../rules/index.js';
 import { conditionFor, type ConditionScope } from './conditions.js';
-import { EarningSchema, TiersSchema, type EarningConfig, type TierConfig } from './schema.js';
+import { EarningSchema, ProgramSchema, RedemptionSchema, TiersSchema, type EarningConfig, type RedemptionConfig, type TierConfig } from './schema.js';
 import type { DefinitionPath, DefinitionProblem } from './validate.js';
 
 /**
@@ -15,9 +15,14 @@ export function ruleProblems(data: unknown): DefinitionProblem[] {
   if (typeof data !== 'object' || data === null) return [];
   const tiers: unknown = Reflect.get(data, 'tiers');
   const earning: unknown = Reflect.get(data, 'earning');
+  const redemption: unknown = Reflect.get(data, 'redemption');
+  const pointValue: unknown = Reflect.get(data, 'pointValue');
   return [
     ...(Value.Check(TiersSchema, tiers) ? tierProblems(tiers) : []),
     ...(Value.Check(EarningSchema, earning) ? earningProblems(earning) : []),
+    ...(Value.Check(RedemptionSchema, redemption) && Value.Check(ProgramSchema.properties.pointValue, pointValue)
+      ? redemptionProblems(redemption, pointValue)
+      : []),
   ];
 }
 
@@ -106,6 +111,56 @@ function idProblems(earning: EarningConfig): DefinitionProblem[] {
     partners.add(partner.id);
   }
   return problems;
+}
+
+/** Headers the gateway must not be trusted to vouch with: they carry credentials or shape the request. */
+const reservedHeaders = new Set(['authorization', 'idempotency-key', 'content-type', 'content-length', 'host', 'cookie', 'accept-language', 'x-request-id']);
+
+/**
+ * FL-3..FL-5, SR-5: every amount a redemption can take is worth whole minor units (so a value is
+ * never rounded), ids are unique, the whole cap is reachable, and step-up names only kinds offered.
+ */
+function redemptionProblems(redemption: RedemptionConfig, pointValue: { points: number; amountMinor: number }): DefinitionProblem[] {
+  const unit = pointsPerMinorUnit(pointValue);
+  const whole = `whole minor units at pointValue ${pointValue.points} pt = ${pointValue.amountMinor}`;
+  const problems: DefinitionProblem[] = [];
+  const ids = new Set<string>();
+  for (const [index, reward] of (redemption.catalog ?? []).entries()) {
+    const at = (...rest: string[]): DefinitionPath => ['redemption', 'catalog', index, ...rest];
+    if (ids.has(reward.id)) problems.push({ path: at('id'), message: `reward id "${reward.id}" is used twice in the catalog` });
+    ids.add(reward.id);
+    if (reward.points % unit !== 0) problems.push({ path: at('points'), message: `points ${reward.points} of "${reward.id}" must be a multiple of ${unit} (${whole})` });
+  }
+  const { billCredit, checkout, stepUp } = redemption;
+  if (billCredit !== undefined) {
+    if (billCredit.step % unit !== 0) {
+      problems.push({ path: ['redemption', 'billCredit', 'step'], message: `billCredit.step ${billCredit.step} must be a multiple of ${unit} (${whole})` });
+    }
+    if (billCredit.monthlyCap % billCredit.step !== 0) {
+      const message = `billCredit.monthlyCap ${billCredit.monthlyCap} must be a multiple of step ${billCredit.step}, or the whole cap can never be used`;
+      problems.push({ path: ['redemption', 'billCredit', 'monthlyCap'], message });
+    }
+  }
+  if (checkout?.step !== undefined && checkout.step % unit !== 0) {
+    problems.push({ path: ['redemption', 'checkout', 'step'], message: `checkout.step ${checkout.step} must be a multiple of ${unit} (${whole})` });
+  }
+  if (stepUp !== undefined) {
+    if (reservedHeaders.has(stepUp.trustedHeader.toLowerCase())) {
+      problems.push({ path: ['redemption', 'stepUp', 'trustedHeader'], message: `stepUp.trustedHeader must not be "${stepUp.trustedHeader}", a header clients set themselves` });
+    }
+    const offered = { catalog: (redemption.catalog ?? []).length > 0, bill_credit: billCredit !== undefined, checkout: checkout !== undefined };
+    for (const [index, kind] of stepUp.required.entries()) {
+      if (!offered[kind]) problems.push({ path: ['redemption', 'stepUp', 'required', index], message: `stepUp.required names ${kind}, which this program does not offer` });
+    }
+  }
+  return problems;
+}
+
+/** The fewest points worth a whole number of minor units: points ÷ gcd(points, amountMinor). */
+function pointsPerMinorUnit(pointValue: { points: number; amountMinor: number }): number {
+  let [a, b] = [pointValue.points, pointValue.amountMinor];
+  while (b !== 0) [a, b] = [b, a % b];
+  return pointValue.points / a;
 }
 
 /** `from` and `until` are days that exist, in order (both inclusive). */

@@ -1,8 +1,21 @@
 import { Temporal } from 'temporal-polyfill';
+import type { Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { dotted, schemaProblems, shown, type ScenarioProblem } from './problems.js';
-import { actionKinds, lastResponseName, programKinds, ScenarioHead, stepSchemas, type Step, type StepKind } from './schema.js';
-import { referencesIn, rootOf } from './substitute.js';
+import {
+  actionKinds,
+  iterationName,
+  lastResponseName,
+  programKinds,
+  repeatableKinds,
+  ScenarioHead,
+  stepSchemas,
+  type SingleStep,
+  type Step,
+  type StepKind,
+  type StepTag,
+} from './schema.js';
+import { referencesIn, rootOf, withIteration } from './substitute.js';
 import type { DefinitionPath as KeyPath } from '../programs/index.js';
 
 /**
@@ -46,24 +59,69 @@ export function checkScenario(
 function typedStep(raw: unknown, index: number, line: number): { step: Step } | { problems: ScenarioProblem[] } {
   const path = ['steps', index];
   const number = index + 1;
-  if (!isRecord(raw)) return { problems: [{ path, message: `step ${number} must be a mapping, like "- clock: 2026-04-01T00:00:00+09:00"` }] };
-  const actions = actionKinds.filter((kind) => Object.hasOwn(raw, kind));
-  const [kind, second] = actions.length > 0 ? actions : Object.hasOwn(raw, 'expect') ? (['expect'] as const) : [];
-  if (kind === undefined) {
-    const keys = Object.keys(raw).map((key) => `"${key}"`).join(', ') || 'nothing';
-    const message = `step ${number} has ${keys}; a step does one of: ${[...actionKinds, 'expect'].join(', ')}`;
-    return { problems: [{ path, message }] };
-  }
-  if (second !== undefined) {
-    const message = `step ${number} does one thing; it has both "${kind}" and "${second}" (make two steps)`;
-    return { problems: [{ path: [...path, second], onKey: true, message }] };
-  }
+  const kind = kindOf(raw, path, `step ${number}`);
+  if (typeof kind !== 'string') return kind;
   const problems = schemaProblems(stepSchemas[kind], raw, path);
+  if (kind === 'repeat') {
+    if (problems.length > 0 || !Value.Check(stepSchemas.repeat, raw)) return { problems };
+    return repeatOf(raw, { number, line }, path);
+  }
   const step = stepOf(kind, raw, { number, line });
   return step ? { step } : { problems };
 }
 
-function stepOf(kind: StepKind, raw: unknown, tag: { number: number; line: number }): Step | undefined {
+type Kinded = StepKind | { problems: ScenarioProblem[] };
+
+/** The kind of a step, from the one action key it has (or `expect` alone). */
+function kindOf(raw: unknown, path: KeyPath, what: string): Kinded {
+  if (!isRecord(raw)) return { problems: [{ path, message: `${what} must be a mapping, like "- clock: 2026-04-01T00:00:00+09:00"` }] };
+  const actions = actionKinds.filter((kind) => Object.hasOwn(raw, kind));
+  const [kind, second] = actions.length > 0 ? actions : Object.hasOwn(raw, 'expect') ? (['expect'] as const) : [];
+  if (kind === undefined) {
+    const keys = Object.keys(raw).map((key) => `"${key}"`).join(', ') || 'nothing';
+    const message = `${what} has ${keys}; a step does one of: ${[...actionKinds, 'expect'].join(', ')}`;
+    return { problems: [{ path, message }] };
+  }
+  if (second !== undefined) {
+    const message = `${what} does one thing; it has both "${kind}" and "${second}" (make two steps)`;
+    return { problems: [{ path: [...path, second], onKey: true, message }] };
+  }
+  return kind;
+}
+
+/**
+ * A repeat: the step it repeats, made and checked once per `i` (from, from + 1, …). The problems
+ * of the first `i` that has any are reported, named by that `i`, since the others repeat them.
+ */
+function repeatOf(
+  raw: Static<typeof stepSchemas.repeat>,
+  tag: StepTag,
+  path: KeyPath,
+): { step: Step } | { problems: ScenarioProblem[] } {
+  const { times, from = 1, step: template } = raw.repeat;
+  const at = [...path, 'repeat', 'step'];
+  const what = `step ${tag.number}: repeat.step`;
+  const kind = kindOf(template, at, what);
+  if (typeof kind !== 'string') return kind;
+  if (!(repeatableKinds as readonly StepKind[]).includes(kind)) {
+    const message = `${what} is "${kind}"; a repeat repeats one of: ${repeatableKinds.join(', ')}`;
+    return { problems: [{ path: [...at, kind], onKey: true, message }] };
+  }
+  const instances: SingleStep[] = [];
+  for (let i = from; i < from + times; i++) {
+    const instance = withIteration(template, i);
+    const step = kind === 'repeat' ? undefined : stepOf(kind, instance, { ...tag, iteration: i });
+    if (step === undefined || step.kind === 'repeat') {
+      const problems = schemaProblems(stepSchemas[kind], instance, at);
+      const when = times === 1 ? '' : ` (when ${iterationName} = ${i})`;
+      return { problems: problems.map((problem) => ({ ...problem, message: `${problem.message}${when}` })) };
+    }
+    instances.push(step);
+  }
+  return { step: { ...raw, ...tag, kind: 'repeat', instances } };
+}
+
+function stepOf(kind: StepKind, raw: unknown, tag: StepTag): Step | undefined {
   switch (kind) {
     case 'enrol':
       return Value.Check(stepSchemas.enrol, raw) ? { ...raw, ...tag, kind } : undefined;
@@ -77,6 +135,9 @@ function stepOf(kind: StepKind, raw: unknown, tag: { number: number; line: numbe
       return Value.Check(stepSchemas.job, raw) ? { ...raw, ...tag, kind } : undefined;
     case 'request':
       return Value.Check(stepSchemas.request, raw) ? { ...raw, ...tag, kind } : undefined;
+    case 'repeat':
+      // A repeat is made by repeatOf, with its instances.
+      return undefined;
     case 'expect':
       return Value.Check(stepSchemas.expect, raw) ? { ...raw, ...tag, kind } : undefined;
   }
@@ -117,13 +178,18 @@ function clockProblems(start: string, steps: readonly Step[]): ScenarioProblem[]
 
 function programProblems(program: string | undefined, steps: readonly Step[]): ScenarioProblem[] {
   if (program !== undefined) return [];
-  return steps
-    .filter((step) => programKinds.includes(step.kind) && !('program' in step && step.program !== undefined))
-    .map((step) => ({
-      path: ['steps', step.number - 1, step.kind],
+  const problems: ScenarioProblem[] = [];
+  for (const step of steps) {
+    // A repeat needs what its step needs; the first instance speaks for all.
+    const [acting, at] = step.kind === 'repeat' ? [step.instances[0], ['repeat', 'step']] : [step, []];
+    if (acting === undefined || !programKinds.includes(acting.kind) || ('program' in acting && acting.program !== undefined)) continue;
+    problems.push({
+      path: ['steps', step.number - 1, ...at, acting.kind],
       onKey: true,
-      message: `step ${step.number}: ${step.kind} needs a program; give the scenario a "program:" or the step one`,
-    }));
+      message: `step ${step.number}: ${acting.kind} needs a program; give the scenario a "program:" or the step one`,
+    });
+  }
+  return problems;
 }
 
 /** Members are named by the alias an earlier enrol step gave them (`as: alice`). */
@@ -131,39 +197,68 @@ function memberProblems(steps: readonly Step[]): ScenarioProblem[] {
   const known = new Set<string>();
   const problems: ScenarioProblem[] = [];
   for (const step of steps) {
-    const at = (...keys: (string | number)[]) => ['steps', step.number - 1, ...keys];
-    const need = (name: string, path: KeyPath, what: string) => {
-      if (name === lastResponseName || known.has(name)) return;
-      const remembered = [...known].join(', ') || 'none yet';
-      const message = `step ${step.number}: ${what}: no earlier enrol step remembers "${name}" (as: ${name}); remembered: ${remembered}`;
-      problems.push({ path, message });
-    };
-    const needReferences = (value: unknown, path: KeyPath) => {
-      for (const { path: at, reference } of referencesWithPaths(value, path)) need(rootOf(reference), at, `{${reference}}`);
-    };
-
-    needReferences(actionOf(step), at(step.kind));
-    if (step.kind === 'adjust') need(step.adjust.member, at('adjust', 'member'), 'adjust.member');
-    if (step.kind === 'events') {
-      for (const [i, event] of step.events.entries()) {
-        if (typeof event.member === 'string') need(event.member, at('events', i, 'member'), `events[${i}].member`);
-      }
+    if (step.kind !== 'repeat') {
+      problems.push(...singleStepMemberProblems(step, ['steps', step.number - 1], known));
+      continue;
     }
-    if (step.kind === 'enrol' && step.enrol.as !== undefined) {
-      if (step.enrol.as === lastResponseName) {
-        problems.push({ path: at('enrol', 'as'), message: `step ${step.number}: "${lastResponseName}" is reserved; choose another name` });
+    // Every instance remembers its member; the first instance with a problem speaks for the rest.
+    let reported = false;
+    for (const instance of step.instances) {
+      const found = singleStepMemberProblems(instance, ['steps', step.number - 1, 'repeat', 'step'], known);
+      if (found.length > 0 && !reported) {
+        reported = true;
+        problems.push(...found.map((problem) => ({ ...problem, message: `${problem.message} (when ${iterationName} = ${instance.iteration})` })));
       }
-      known.add(step.enrol.as);
     }
     const { expect } = step;
-    if (expect?.balance) need(expect.balance.member, at('expect', 'balance', 'member'), 'expect.balance.member');
-    if (expect?.transactions) need(expect.transactions.member, at('expect', 'transactions', 'member'), 'expect.transactions.member');
-    needReferences(expect, at('expect'));
+    if (expect?.balance) need(known, problems, step, expect.balance.member, ['steps', step.number - 1, 'expect', 'balance', 'member'], 'expect.balance.member');
+    if (expect?.transactions) {
+      need(known, problems, step, expect.transactions.member, ['steps', step.number - 1, 'expect', 'transactions', 'member'], 'expect.transactions.member');
+    }
+    for (const { path, reference } of referencesWithPaths(expect, ['steps', step.number - 1, 'expect'])) {
+      need(known, problems, step, rootOf(reference), path, `{${reference}}`);
+    }
   }
   return problems;
 }
 
-function actionOf(step: Step): unknown {
+function need(known: ReadonlySet<string>, problems: ScenarioProblem[], step: Step, name: string, path: KeyPath, what: string): void {
+  if (name === lastResponseName || known.has(name)) return;
+  const names = [...known];
+  const remembered = names.length === 0 ? 'none yet' : names.length <= 10 ? names.join(', ') : `${names.slice(0, 10).join(', ')} and ${names.length - 10} more`;
+  const hint = name === iterationName ? `; {${iterationName}} is the iteration number, only inside a repeat step` : '';
+  const message = `step ${step.number}: ${what}: no earlier enrol step remembers "${name}" (as: ${name}); remembered: ${remembered}${hint}`;
+  problems.push({ path, message });
+}
+
+/** The members a step names, each remembered by an earlier step; an enrol step remembers its own. */
+function singleStepMemberProblems(step: SingleStep, prefix: KeyPath, known: Set<string>): ScenarioProblem[] {
+  const problems: ScenarioProblem[] = [];
+  const at = (...keys: (string | number)[]) => [...prefix, ...keys];
+  const needReferences = (value: unknown, path: KeyPath) => {
+    for (const { path: where, reference } of referencesWithPaths(value, path)) need(known, problems, step, rootOf(reference), where, `{${reference}}`);
+  };
+  needReferences(actionOf(step), at(step.kind));
+  if (step.kind === 'adjust') need(known, problems, step, step.adjust.member, at('adjust', 'member'), 'adjust.member');
+  if (step.kind === 'events') {
+    for (const [i, event] of step.events.entries()) {
+      if (typeof event.member === 'string') need(known, problems, step, event.member, at('events', i, 'member'), `events[${i}].member`);
+    }
+  }
+  if (step.kind === 'enrol' && step.enrol.as !== undefined) {
+    if (step.enrol.as === lastResponseName || step.enrol.as === iterationName) {
+      problems.push({ path: at('enrol', 'as'), message: `step ${step.number}: "${step.enrol.as}" is reserved; choose another name` });
+    }
+    known.add(step.enrol.as);
+  }
+  const { expect } = step;
+  if (expect?.balance) need(known, problems, step, expect.balance.member, at('expect', 'balance', 'member'), 'expect.balance.member');
+  if (expect?.transactions) need(known, problems, step, expect.transactions.member, at('expect', 'transactions', 'member'), 'expect.transactions.member');
+  needReferences(expect, at('expect'));
+  return problems;
+}
+
+function actionOf(step: SingleStep): unknown {
   switch (step.kind) {
     case 'enrol':
       return step.enrol;

@@ -38,7 +38,9 @@ export function formatSummary(results: readonly ScenarioResult[]): string {
 }
 
 function stepHead(step: StepResult): string {
-  return `step ${step.number}: ${step.label}  (line ${step.line})`;
+  // A repeat says how far it got: the i it failed at, or how many times it ran.
+  const times = step.iteration !== undefined ? `, failed at i = ${step.iteration}` : step.ran !== undefined ? `, ${step.ran} times` : '';
+  return `step ${step.number}: ${step.label}  (line ${step.line}${times})`;
 }
 
 function failedStep(step: StepResult): string[] {

@@ -4,7 +4,7 @@ import { formatProblem, ProgramLoadError } from '../programs/index.js';
 import { checkBalance, checkResponse, checkTransactions, type Check } from './expectations.js';
 import { send, type Exchange } from './http.js';
 import { loadScenarioFile, ScenarioLoadError } from './load.js';
-import type { Scenario, Step } from './schema.js';
+import type { RepeatStepData, Scenario, SingleStep, Step } from './schema.js';
 import { describeStep, remember, requestFor, type StepContext } from './steps.js';
 import { SubstitutionError } from './substitute.js';
 import { createWorld, type World } from './world.js';
@@ -19,6 +19,10 @@ export interface StepResult {
   checks: Check[];
   /** Why the step could not be sent, such as a `{name}` nobody remembered. */
   error?: string;
+  /** For a repeat that failed: the `i` it failed at (its checks are that time's). */
+  iteration?: number;
+  /** For a repeat: how many times its step ran. */
+  ran?: number;
 }
 
 export interface ScenarioResult {
@@ -94,6 +98,31 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
 }
 
 async function runStep(world: World, step: Step, ctx: StepContext): Promise<StepResult> {
+  return step.kind === 'repeat' ? runRepeat(world, step, ctx) : runSingleStep(world, step, ctx);
+}
+
+/** Each instance in turn, stopping at the first that fails; then the repeat's own state checks. */
+async function runRepeat(world: World, step: RepeatStepData, ctx: StepContext): Promise<StepResult> {
+  const head = { number: step.number, line: step.line, label: step.title ?? describeStep(step) };
+  let ran = 0;
+  for (const instance of step.instances) {
+    const result = await runSingleStep(world, instance, ctx);
+    ran += 1;
+    if (!result.passed) return { ...result, ...head, ran, ...(instance.iteration === undefined ? {} : { iteration: instance.iteration }) };
+  }
+  const names = { members: ctx.names.members, lastResponse: ctx.names.lastResponse };
+  const checks: Check[] = [];
+  try {
+    if (step.expect?.balance) checks.push(await checkBalance(world, step.expect.balance, names));
+    if (step.expect?.transactions) checks.push(await checkTransactions(world, step.expect.transactions, names));
+  } catch (error) {
+    if (!(error instanceof SubstitutionError)) throw error;
+    return { ...head, passed: false, checks, error: error.message, ran };
+  }
+  return { ...head, passed: checks.every(passedCheck), checks, ran };
+}
+
+async function runSingleStep(world: World, step: SingleStep, ctx: StepContext): Promise<StepResult> {
   const head = { number: step.number, line: step.line, label: step.title ?? describeStep(step) };
   // Expectations see the response of the step before, as `{lastResponse…}` in the request does.
   const names = { members: ctx.names.members, lastResponse: ctx.names.lastResponse };

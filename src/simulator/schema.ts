@@ -19,7 +19,12 @@ export const limits = {
   fileBytes: 256 * 1024,
   steps: 2000,
   eventsPerStep: 1000,
+  /** A repeat step sends one request per time; 5,000 keeps a scenario to a minute or so. */
+  repeatTimes: 5000,
 } as const;
+
+/** The iteration number inside a repeat step (`{i}`); no member may take its name. */
+export const iterationName = 'i';
 
 const Alias = Type.String({ pattern: aliasPattern, maxLength: 64 });
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
@@ -122,6 +127,26 @@ export const RequestStep = step({
   expect: Type.Optional(ResponseExpectation),
 });
 
+/**
+ * The same step `times` times, `{i}` in it standing for from, from + 1, …: 1,000 enrolments for a
+ * cap, a year of monthly events. Its own `expect` checks the world after the last time.
+ */
+export const RepeatStep = step({
+  ...common,
+  repeat: Type.Object(
+    {
+      times: Type.Integer({ minimum: 1, maximum: limits.repeatTimes }),
+      from: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000_000 })),
+      step: Type.Record(Type.String(), Type.Unknown()),
+    },
+    closed,
+  ),
+  expect: Type.Optional(StateExpectation),
+});
+
+/** The kinds a repeat may repeat: those that make one request each time. */
+export const repeatableKinds = ['enrol', 'adjust', 'events', 'job', 'request'] as const satisfies readonly StepKind[];
+
 /** A step that only checks must check something. */
 export const ExpectStep = step({ ...common, expect: Type.Object(stateChecks, { ...closed, minProperties: 1 }) });
 
@@ -133,12 +158,13 @@ export const stepSchemas = {
   clock: ClockStep,
   job: JobStep,
   request: RequestStep,
+  repeat: RepeatStep,
   expect: ExpectStep,
 } as const;
 
 export type StepKind = keyof typeof stepSchemas;
 /** The keys that make a step act; a step with none of them and an `expect` only checks. */
-export const actionKinds = ['enrol', 'adjust', 'events', 'clock', 'job', 'request'] as const satisfies readonly StepKind[];
+export const actionKinds = ['enrol', 'adjust', 'events', 'clock', 'job', 'request', 'repeat'] as const satisfies readonly StepKind[];
 /** Kinds whose request goes to a program, so they need one. */
 export const programKinds: readonly StepKind[] = ['enrol', 'events', 'job'];
 
@@ -154,7 +180,21 @@ export const ScenarioHead = Type.Object(
 );
 
 /** One checked step, tagged with its kind and where it is written. */
-export type Step = { [K in StepKind]: { kind: K; number: number; line: number } & Static<(typeof stepSchemas)[K]> }[StepKind];
+type Tagged<K extends StepKind> = { kind: K } & StepTag & Static<(typeof stepSchemas)[K]>;
+type SingleKind = Exclude<StepKind, 'repeat'>;
+/** A step that makes at most one request. */
+export type SingleStep = { [K in SingleKind]: Tagged<K> }[SingleKind];
+/** A repeat, with the step it repeats made once per `i` (each tagged with its iteration). */
+export type RepeatStepData = Tagged<'repeat'> & { instances: SingleStep[] };
+export type Step = SingleStep | RepeatStepData;
+
+export interface StepTag {
+  number: number;
+  line: number;
+  /** Set on a step a repeat made: its `i`. */
+  iteration?: number;
+}
+
 
 export type ResponseExpectationData = Static<typeof EventsExpectation>;
 export type BalanceExpectationData = Static<typeof BalanceExpectation>;

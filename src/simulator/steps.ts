@@ -1,6 +1,6 @@
 import { assert } from '../errors.js';
 import { isSuccess, type Exchange, type SimRequest } from './http.js';
-import type { Step } from './schema.js';
+import type { SingleStep, Step } from './schema.js';
 import { substitute, substituteText, SubstitutionError, type Names } from './substitute.js';
 
 /**
@@ -14,8 +14,8 @@ export interface StepContext {
   names: Names & { members: Map<string, Record<string, unknown>> };
 }
 
-/** The request a step makes; undefined for a step that only checks. */
-export function requestFor(step: Step, ctx: StepContext): SimRequest | undefined {
+/** The request a step makes; undefined for a step that only checks. A repeat makes its instances' requests. */
+export function requestFor(step: SingleStep, ctx: StepContext): SimRequest | undefined {
   const { names } = ctx;
   switch (step.kind) {
     case 'enrol': {
@@ -33,8 +33,8 @@ export function requestFor(step: Step, ctx: StepContext): SimRequest | undefined
         method: 'POST',
         path: `/v1/members/${encode(memberId(member, names))}/adjustments`,
         body: { points, reason: reason ?? step.title ?? `scenario step ${step.number}`, ...asRecord(substitute(rest, names)) },
-        // Each step is a request meant once; a scenario testing replays gives its own key.
-        headers: { 'idempotency-key': key ?? `step-${step.number}` },
+        // Each step (each time of a repeat) is a request meant once; a scenario testing replays gives its own key.
+        headers: { 'idempotency-key': key ?? (step.iteration === undefined ? `step-${step.number}` : `step-${step.number}.${step.iteration}`) },
       };
     }
     case 'events': {
@@ -71,7 +71,7 @@ export function requestFor(step: Step, ctx: StepContext): SimRequest | undefined
 }
 
 /** After the request: an enrol that succeeded remembers its member under `as`. */
-export function remember(step: Step, exchange: Exchange, ctx: StepContext): void {
+export function remember(step: SingleStep, exchange: Exchange, ctx: StepContext): void {
   if (step.kind !== 'enrol' || step.enrol.as === undefined || !isSuccess(exchange.status)) return;
   const member = exchange.body;
   assert(isRecord(member) && typeof member.id === 'string', 'an enrol answers the member with its id');
@@ -95,6 +95,11 @@ export function describeStep(step: Step): string {
       return `job ${step.job.name}`;
     case 'request':
       return `${step.request.method} ${step.request.path}`;
+    case 'repeat': {
+      const { times, from = 1 } = step.repeat;
+      const first = step.instances[0];
+      return `repeat ${times} × (i = ${from}…${from + times - 1})${first ? `: ${describeStep(first)}, …` : ''}`;
+    }
     case 'expect': {
       const { balance, transactions } = step.expect;
       const parts = [balance && `balance of ${balance.member}`, transactions && `transactions of ${transactions.member}`];

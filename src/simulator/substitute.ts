@@ -1,4 +1,4 @@
-import { lastResponseName } from './schema.js';
+import { iterationName, lastResponseName } from './schema.js';
 
 /**
  * `{alice}` and `{lastResponse.body.transactionId}` in paths, bodies, headers and expectations.
@@ -60,6 +60,20 @@ export function substitute(value: unknown, names: Names): unknown {
 /** A string with its references replaced, as text (paths and header values). */
 export function substituteText(text: string, names: Names): string {
   return text.replace(placeholder, (_, reference: string) => asText(resolve(reference, names)));
+}
+
+const iterationToken = `{${iterationName}}`;
+
+/**
+ * A repeated step for one iteration: every `{i}` in its strings becomes `i`. A string that is
+ * `{i}` alone becomes the number (`points: "{i}"`); inside text it is written out (`B-{i}` → `B-7`).
+ * Keys are left alone. Runs before the other substitutions, so `{i}` never names a member.
+ */
+export function withIteration(value: unknown, i: number): unknown {
+  if (typeof value === 'string') return value === iterationToken ? i : value.replaceAll(iterationToken, String(i));
+  if (Array.isArray(value)) return value.map((item) => withIteration(item, i));
+  if (isRecord(value)) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withIteration(item, i)]));
+  return value;
 }
 
 function resolve(reference: string, names: Names): unknown {

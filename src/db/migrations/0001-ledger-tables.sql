@@ -10,7 +10,7 @@ create table ledger_accounts (
   available   bigint not null default 0,
   pending     bigint not null default 0 check (pending >= 0),
   opened_at   timestamptz not null
-);
+) with (fillfactor = 90);  -- room for HOT updates: balances change on every operation
 
 -- One row per ledger transaction.
 create table ledger_journal (
@@ -60,7 +60,7 @@ create table ledger_lots (
   remaining  bigint not null check (remaining >= 0),
   expired    bigint not null default 0 check (expired >= 0),
   primary key (member_id, expires_at, lot_class)
-);
+) with (fillfactor = 90);
 
 -- Provenance: which buckets each transaction filled, consumed, expired or restored.
 -- lots.remaining = sum(remaining_delta) and lots.expired = sum(expired_delta), per bucket.

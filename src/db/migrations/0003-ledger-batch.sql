@@ -15,16 +15,19 @@ declare
   i bigint;
   v_member text;
   v_in_flight bigint[];
+  v_members text[];
   v_results jsonb[] := '{}';
   r jsonb;
 begin
   select coalesce(array_agg(n), '{}') into v_in_flight
   from jsonb_array_elements(p_ops) with ordinality e(op, n)
   where not pg_try_advisory_xact_lock(hashtextextended((op->>'member') || chr(31) || (op->>'key'), 0));
-  perform 1 from ledger_accounts
-  where member_id in (select e->>'member' from jsonb_array_elements(p_ops) with ordinality e(e, n) where n <> all(v_in_flight))
-  order by member_id
-  for update;
+  -- The members as an array first: a join with jsonb_array_elements is planned for 100 rows and
+  -- becomes a scan of every account on small tables (measured: 2.0 ms instead of 0.3 ms per call).
+  select array_agg(distinct e->>'member') into v_members
+  from jsonb_array_elements(p_ops) with ordinality e(e, n)
+  where n <> all(v_in_flight);
+  perform 1 from ledger_accounts where member_id = any(v_members) order by member_id for update;
   for o, i in select value, ordinality from jsonb_array_elements(p_ops) with ordinality loop
     v_member := o->>'member';
     if i = any(v_in_flight) then
