@@ -139,6 +139,75 @@ describe('the simulator', () => {
   });
 });
 
+describe('the repeat step', () => {
+  it('runs its step once per i, with {i} in names, bodies and expectations, and later steps use what it remembered', async () => {
+    const file = scenarioFile([
+      ...head,
+      '  - repeat:',
+      '      times: 3',
+      '      from: 5',
+      '      step:',
+      '        enrol: { as: "m{i}", externalId: "M-{i}" }',
+      '        expect: { status: 201, body: { externalId: "M-{i}" } }',
+      '  - repeat:',
+      '      times: 3',
+      '      step:',
+      '        adjust: { member: m6, points: "{i}", reason: "credit {i}" }',
+      '    expect:',
+      '      balance: { member: m6, available: 6 }',
+      '      transactions: { member: m6, count: 3 }',
+      '  - request: { method: GET, path: "/v1/members/{m7}" }',
+      '    expect: { body: { externalId: M-7 } }',
+      '  - repeat:',
+      '      times: 3',
+      '      from: 5',
+      '      step:',
+      '        request: { method: GET, path: "/v1/members/{m{i}}/balance" }',
+      '        expect: { status: 200, body: { pending: 0 } }',
+    ]);
+    const result = await run(file);
+    assert.ok(result.passed, formatScenario(result));
+    assert.deepEqual(
+      result.steps.map((step) => step.ran),
+      [3, 3, undefined, 3],
+    );
+    assert.match(formatScenario(result, { verbose: true }), /step 1: repeat 3 × \(i = 5…7\): enrol m5, … {2}\(line 5, 3 times\)/);
+  });
+
+  it('stops at the first i that fails and says which', async () => {
+    const file = scenarioFile([
+      ...head,
+      enrolAlice,
+      '  - adjust: { member: alice, points: 5 }',
+      '  - repeat:',
+      '      times: 5',
+      '      step:',
+      '        adjust: { member: alice, points: -2, reason: "spend {i}" }',
+      '  - expect: { balance: { member: alice, available: 0 } }',
+    ]);
+    const result = await run(file);
+    assert.equal(result.passed, false);
+    assert.equal(result.steps[2]?.iteration, 3);
+    assert.equal(result.steps[2]?.ran, 3);
+    assert.equal(result.notRun, 1);
+    const report = formatScenario(result);
+    assert.match(report, /✖ step 3: repeat 5 × .* \(line 7, failed at i = 3\)/);
+    assert.match(report, /"reason":"spend 3"\} → 422/);
+    assert.match(report, /status: expected 2xx, got 422/);
+  });
+
+  it('gives each time of a repeated adjust its own Idempotency-Key', async () => {
+    const file = scenarioFile([
+      ...head,
+      enrolAlice,
+      '  - repeat: { times: 4, step: { adjust: { member: alice, points: 25 } } }',
+      '    expect: { balance: { member: alice, available: 100 } }',
+    ]);
+    const result = await run(file);
+    assert.ok(result.passed, formatScenario(result));
+  });
+});
+
 describe('the simulator refuses a broken scenario with file:line:column', () => {
   const problemsOf = (lines: string[]): { file: string; problems: ScenarioLoadProblem[] } => {
     const file = scenarioFile(lines);
@@ -165,6 +234,13 @@ describe('the simulator refuses a broken scenario with file:line:column', () => 
     ['no program for an enrol', [...head.filter((line) => !line.startsWith('program')), enrolAlice], 4, /enrol needs a program/],
     ['an expect step that checks nothing', [...head, '  - expect: {}'], 5, /step 1: expect must name at least 1 of: balance, transactions/],
     ['no steps', head.slice(0, 3), 1, /missing required key "steps"/],
+    ['a repeat of a clock', [...head, '  - repeat:', '      times: 2', '      step: { clock: 2026-06-01T00:00:00Z }'], 7, /repeat\.step is "clock"; a repeat repeats one of: enrol, adjust, events, job, request/],
+    ['a repeat of nothing', [...head, '  - repeat: { times: 2, step: { enroll: { externalId: A } } }'], 5, /step 1: repeat\.step has "enroll"; a step does one of/],
+    ['a repeat of 0 times', [...head, '  - repeat: { times: 0, step: { enrol: { externalId: "A-{i}" } } }'], 5, /repeat\.times 0 must be >= 1/],
+    ['a repeated step wrong at one i', [...head, '  - repeat:', '      times: 2', '      step: { enrol: { externalId: "{i}" } }'], 7, /enrol\.externalId 1 must be a text .* \(when i = 1\)/],
+    ['{i} outside a repeat', [...head, enrolAlice, '  - adjust: { member: alice, points: 1, reason: "no {i}" }'], 6, /\{i\}: no earlier enrol step remembers "i" .*only inside a repeat step/],
+    ['a member named i', [...head, '  - enrol: { as: i, externalId: A-1 }'], 5, /"i" is reserved/],
+    ['a repeat naming a member before its enrol', [...head, '  - repeat: { times: 2, step: { adjust: { member: "m{i}", points: 1 } } }'], 5, /adjust\.member: no earlier enrol step remembers "m1".*\(when i = 1\)/],
   ];
   for (const [title, lines, line, message] of cases) {
     it(title, () => {

@@ -110,8 +110,8 @@ function repeatOf(
   const instances: SingleStep[] = [];
   for (let i = from; i < from + times; i++) {
     const instance = withIteration(template, i);
-    const step = kind === 'repeat' ? undefined : stepOf(kind, instance, { ...tag, iteration: i });
-    if (step === undefined || step.kind === 'repeat') {
+    const step = stepOf(kind, instance, { ...tag, iteration: i });
+    if (step === undefined) {
       const problems = schemaProblems(stepSchemas[kind], instance, at);
       const when = times === 1 ? '' : ` (when ${iterationName} = ${i})`;
       return { problems: problems.map((problem) => ({ ...problem, message: `${problem.message}${when}` })) };
@@ -121,7 +121,7 @@ function repeatOf(
   return { step: { ...raw, ...tag, kind: 'repeat', instances } };
 }
 
-function stepOf(kind: StepKind, raw: unknown, tag: StepTag): Step | undefined {
+function stepOf(kind: StepKind, raw: unknown, tag: StepTag): SingleStep | undefined {
   switch (kind) {
     case 'enrol':
       return Value.Check(stepSchemas.enrol, raw) ? { ...raw, ...tag, kind } : undefined;

@@ -58,6 +58,21 @@ describeApi(
       assert.equal((await balance(m.id)).available, 0, 'a fully returned order nets zero points');
     });
 
+    it('SR-6/SR-3: returning a shipped item takes back its own points; a line not shipped yet stays pending', async () => {
+      const m = await enrolLinked();
+      await send([order(m.ref, 'O-7', '2014-10-01T10:00:00-07:00', [{ sku: 'TV', quantity: 1, unitPrice: 50_000 }, { sku: 'CABLE', quantity: 2, unitPrice: 1_000 }])]);
+      await send([{ id: eventId(), type: 'order.shipped', member: m.ref, occurredAt: '2014-10-02T10:00:00-07:00', data: { orderId: 'O-7', lines: [{ sku: 'TV', quantity: 1 }, { sku: 'CABLE', quantity: 1 }] } }]);
+      assert.deepEqual(await balance(m.id), { available: 510, pending: 10, expiring: [] });
+      const [returned] = await send([
+        { id: eventId(), type: 'order.returned', member: m.ref, occurredAt: '2014-10-03T10:00:00-07:00', data: { orderId: 'O-7', lines: [{ sku: 'TV', quantity: 1 }] } },
+      ]);
+      assert.equal(returned?.points, -500);
+      assert.deepEqual(await balance(m.id), { available: 10, pending: 10, expiring: [] }, 'the unshipped cable is still pending');
+      // Both cables come back, one shipped and one not: each takes back from where its points are.
+      await send([{ id: eventId(), type: 'order.returned', member: m.ref, occurredAt: '2014-10-04T10:00:00-07:00', data: { orderId: 'O-7', lines: [{ sku: 'CABLE', quantity: 2 }] } }]);
+      assert.deepEqual(await balance(m.id), { available: 0, pending: 0, expiring: [] });
+    });
+
     it('SR-6: a return after the points were spent leaves a debt the next points pay', async () => {
       const m = await enrolLinked();
       await send([order(m.ref, 'O-3', '2014-10-01T10:00:00-07:00', [{ sku: 'X', quantity: 1, unitPrice: 30_000 }])]);

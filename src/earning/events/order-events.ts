@@ -101,10 +101,15 @@ export const orderReturned: Handler = async (tx, { program, memberId, event }, c
   const order = await openOrder(tx, memberId, data.orderId);
   const units = allocateUnits(order.lines, data.lines, (line) => line.quantity - line.returned);
   if (!units.ok) reject('invalid_event', `Return of order ${data.orderId}: ${units.message}`);
-  let points = 0;
+  // Units that shipped gave available points, units that did not are still pending (SR-3): each
+  // returned unit takes back from where its own points are, so a pending line of the same order
+  // keeps its points pending until it ships.
+  const points = { pending: 0, credits: 0 };
   for (const line of order.lines) {
     const n = units.take.get(line.index) ?? 0;
-    points += pointsOfUnits(line, line.returned, n);
+    const shipped = Math.max(0, Math.min(line.returned + n, line.shipped) - line.returned);
+    points.credits += pointsOfUnits(line, line.returned, shipped);
+    points.pending += pointsOfUnits(line, line.returned + shipped, n - shipped);
     line.returned += n;
   }
   const taken = await takeBack(tx, program, memberId, order, points, event, ctx);
@@ -117,36 +122,40 @@ export const orderReturned: Handler = async (tx, { program, memberId, event }, c
 export const orderCancelled: Handler = async (tx, { program, memberId, event }, ctx) => {
   const data = event.data as EventData<'order.cancelled'>;
   const order = await openOrder(tx, memberId, data.orderId);
-  const open = order.pending + order.credits.reduce((sum, c) => sum + c.points - c.reversed, 0);
-  const taken = await takeBack(tx, program, memberId, order, open, event, ctx);
+  const credits = order.credits.reduce((sum, c) => sum + c.points - c.reversed, 0);
+  const taken = await takeBack(tx, program, memberId, order, { pending: order.pending, credits }, event, ctx);
   order.status = 'cancelled';
   await saveOrder(tx, memberId, order, ctx.now);
   return { points: -taken, message: `SR-6: ${taken} points taken back` };
 };
 
 /**
- * Takes `points` of an order back: first from what is still pending (cancelling part of the hold),
- * then by reversing the order's credits, latest first. The program's clawback policy decides
- * whether a member who already spent the points goes negative (allow_negative) or keeps what is
- * not there to take (up_to_available). Returns the points actually taken.
+ * Takes points of an order back: `points.pending` from what is still pending (cancelling part of
+ * the hold), `points.credits` by reversing the order's credits, latest first; a part one side
+ * cannot cover is taken from the other (an order credited on placement has no hold). The
+ * program's clawback policy decides whether a member who already spent the points goes negative
+ * (allow_negative) or keeps what is not there to take (up_to_available). Returns the points
+ * actually taken.
  */
 async function takeBack(
   tx: Queryable,
   program: Program,
   memberId: string,
   order: OrderRecord,
-  points: number,
+  points: { pending: number; credits: number },
   event: HandlerInput['event'],
   ctx: Ctx,
 ): Promise<number> {
   const ops: LedgerOp[] = [];
   const common = { member: memberId, occurredAt: event.occurredAt, actor: ctx.actor, reason: `Order ${order.orderId}: ${event.type}`, metadata: { orderId: order.orderId, event: event.id } };
-  let left = points;
-  const fromHold = Math.min(left, order.pending);
+  const hold = order.holdTransaction ? order.pending : 0;
+  const openCredits = order.credits.reduce((sum, c) => sum + c.points - c.reversed, 0);
+  let fromHold = Math.min(points.pending, hold);
+  let left = Math.min(points.credits + (points.pending - fromHold), openCredits);
+  fromHold += Math.min(points.credits + points.pending - fromHold - left, hold - fromHold);
   if (fromHold > 0 && order.holdTransaction) {
     ops.push({ ...common, op: 'cancel', key: `event:${event.id}:hold`, kind: 'earn_cancelled', transaction: order.holdTransaction, points: fromHold });
     order.pending -= fromHold;
-    left -= fromHold;
   }
   const allowNegative = (program.earning?.returns?.clawback ?? defaultClawback) === 'allow_negative';
   // up_to_available: never more than the member has (the rest of the order's points stay spent).
