@@ -21,3 +21,4 @@ export interface Db extends Queryable {
 
 export { openDb, type OpenDbOptions } from './open.js';
 export { migrate, migrationFiles } from './migrate.js';
+export { openMigratedMemoryDb } from './memory.js';

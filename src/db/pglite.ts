@@ -14,8 +14,8 @@ const parsers = {
  * transaction is serialised by PGlite's own lock. `dataDir` undefined means in memory.
  * PGlite on Node never calls fsync: a killed process is safe, an OS crash or power loss is not.
  */
-export async function openPglite(dataDir: string | undefined): Promise<Db> {
-  const pglite = await PGlite.create(dataDir, { parsers });
+export async function openPglite(dataDir: string | undefined, options: { loadDataDir?: Blob } = {}): Promise<Db & { dump(): Promise<Blob> }> {
+  const pglite = await PGlite.create(dataDir, { parsers, ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
   await pglite.exec(`set time zone 'UTC'`);
 
   const run = async <Row>(on: PGlite | Transaction, stmt: Statement, values?: readonly unknown[]) => {
@@ -24,7 +24,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
   };
 
   return {
-    kind: 'pglite',
+    kind: 'pglite' as const,
     query: (stmt, values) => run(pglite, stmt, values),
     transaction: (fn) =>
       pglite.transaction((tx) => {
@@ -40,6 +40,7 @@ export async function openPglite(dataDir: string | undefined): Promise<Db> {
       await pglite.exec(sql);
     },
     close: () => pglite.close(),
+    dump: () => pglite.dumpDataDir('none'),
   };
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Temporal } from 'temporal-polyfill';
 import { TestClock } from '../clock.js';
-import { migrate, openDb, type Db } from '../db/index.js';
+import { openMigratedMemoryDb, type Db } from '../db/index.js';
 import { buildApp, type App } from '../http/app.js';
 import { createScheduler } from '../jobs/scheduler.js';
 import { createRegistry, loadPrograms, syncPrograms } from '../programs/index.js';
@@ -29,9 +29,8 @@ export interface WorldOptions {
 export async function createWorld(options: WorldOptions): Promise<World> {
   // Programs first: a broken definition is reported before a database is paid for.
   const programs = loadPrograms(options.programsDir);
-  const db = await openDb({});
+  const db = await openMigratedMemoryDb();
   try {
-    await migrate(db);
     const clock = new TestClock(options.start);
     await syncPrograms(db, programs, clock.now());
     const token = `pbk_sim_${randomBytes(18).toString('base64url')}`;

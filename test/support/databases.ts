@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe } from 'node:test';
 import pg from 'pg';
-import { migrate, openDb, type Db } from '../../src/db/index.js';
+import { migrate, openDb, openMigratedMemoryDb, type Db } from '../../src/db/index.js';
 import { verifyLedger } from '../../src/ledger/index.js';
 
 export type BackendName = 'pglite' | 'postgres';
@@ -25,8 +25,7 @@ export interface TestDatabase {
  */
 export async function createTestDatabase(backend: BackendName, poolSize = 40): Promise<TestDatabase> {
   if (backend === 'pglite') {
-    const db = await openDb({});
-    await migrate(db);
+    const db = await openMigratedMemoryDb();
     return { db, url: undefined, dispose: () => db.close() };
   }
   const serverUrl = process.env.DATABASE_URL;

@@ -4,7 +4,7 @@ import { endMembership } from '../../members/index.js';
 import type { EventData } from './types.js';
 import type { Handler } from './handlers.js';
 import { postOne } from './post.js';
-import { reject } from './rejection.js';
+import { reject, requireMemberAt } from './rejection.js';
 
 const upsertBill = statement('events.upsertBill', `
   insert into member_bills (member_id, billing_month, amount_minor, currency, received_at) values ($1, $2, $3, $4, $5)
@@ -30,6 +30,7 @@ export const partnerEarned: Handler = async (tx, { program, memberId, event }, c
   const data = event.data as EventData<'partner.earned'>;
   const partner = program.earning?.partners?.find((p) => p.id === data.partner);
   if (!partner) reject('unknown_partner', `${data.partner} is not a partner of ${program.key}`);
+  await requireMemberAt(tx, memberId, event.occurredAt);
   const expiresAt = expiresAtFor(program, event.occurredAt);
   const posted = await postOne(
     tx,

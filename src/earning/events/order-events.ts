@@ -1,14 +1,14 @@
 import type { Temporal } from 'temporal-polyfill';
 import type { Queryable } from '../../db/index.js';
 import { getBalance, type LedgerOp } from '../../ledger/index.js';
-import { getMember, getStatus, isMemberAt, listMemberships } from '../../members/index.js';
+import { getMember, getStatus } from '../../members/index.js';
 import { defaultClawback, defaultCreditOn, expiresAtFor, type Program } from '../../programs/index.js';
 import { allocateUnits, pointsOfUnits, type OrderLineState } from '../orders/lines.js';
 import { getOrderForUpdate, insertOrder, saveOrder, type OrderRecord } from '../orders/store.js';
 import { pointsForOrder } from '../order-points.js';
 import type { Handler, HandlerInput } from './handlers.js';
 import { postForEvent, postOne } from './post.js';
-import { reject } from './rejection.js';
+import { reject, requireMemberAt } from './rejection.js';
 import type { EventData } from './types.js';
 
 type Ctx = { now: Temporal.Instant; actor: string };
@@ -180,9 +180,6 @@ async function openOrder(tx: Queryable, memberId: string, orderId: string): Prom
   return order;
 }
 
-async function requireMemberAt(tx: Queryable, memberId: string, at: Temporal.Instant): Promise<void> {
-  if (!isMemberAt(await listMemberships(tx, memberId), at)) reject('not_a_member', `The member was not a member at ${at}`);
-}
 
 async function earnedPoints(
   tx: Queryable,

@@ -1,5 +1,8 @@
 import { refusal, type RefusalCode } from '../../errors.js';
+import type { Temporal } from 'temporal-polyfill';
+import type { Queryable } from '../../db/index.js';
 import { toRefusal, type LedgerResult } from '../../ledger/index.js';
+import { isMemberAt, listMemberships } from '../../members/index.js';
 
 /**
  * A business "no" to one event: the event changes nothing and its result says why. Thrown by a
@@ -26,3 +29,8 @@ export function rejectLedger(result: LedgerResult): never {
 }
 
 export { refusal };
+
+/** Points are earned only by someone who was a member when it happened. */
+export async function requireMemberAt(tx: Queryable, memberId: string, at: Temporal.Instant): Promise<void> {
+  if (!isMemberAt(await listMemberships(tx, memberId), at)) reject('not_a_member', `The member was not a member at ${at}`);
+}
