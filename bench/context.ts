@@ -22,6 +22,8 @@ export interface Sizes {
   w4Ops: number;
   /** Concurrent redeemers of the 10 hot members. */
   w4Concurrency: number;
+  /** Members granted FL-2's monthly points by W7 (one contract each). */
+  w7Members: number;
   /** Due buckets to expire (two per member). */
   w8Lots: number;
   /** Members per `expireDueChunk` call. */
@@ -40,7 +42,7 @@ export interface BenchContext {
   settle(): Promise<void>;
 }
 
-export type Unit = 'ops/s' | 'rows/s';
+export type Unit = 'ops/s' | 'rows/s' | 'members/s';
 
 /** An absolute figure: `count` units of work in `elapsedMs`. */
 export interface Figure {
@@ -61,7 +63,7 @@ export interface BaselineResult extends Figure {
   details?: Record<string, number>;
 }
 
-export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W8';
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W7' | 'W8';
 
 export interface WorkloadResult extends Figure {
   id: WorkloadId;
@@ -69,6 +71,8 @@ export interface WorkloadResult extends Figure {
   latencyMs?: LatencySummary;
   /** What one latency sample measures: one call, submit→result, one chunk. */
   latencyOf?: string;
+  /** W7: wall time of a re-run of the same period, which must find it done. */
+  rerunMs?: number;
   /** Counts that must be zero for the run to pass: errors, deadlocks, overdrafts, lost updates. */
   faults: Record<string, number>;
   /** Everything else worth reading: refusals, batches, seeding time, sizes. */

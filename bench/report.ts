@@ -74,7 +74,8 @@ function formatBackend(b: BackendReport): string[] {
     `== ${b.backend}: ${b.serverVersion.split(' on ')[0] ?? b.serverVersion} (${b.location})`,
     `   sizes: members ${int.format(s.members)}, c=${s.concurrency}, B_ins ${int.format(s.insOps)}, B_bulk ${int.format(s.bulkRows)} rows, ` +
       `W1 ${int.format(s.w1Ops)}, W2 ${int.format(s.w2Ops)} (${s.w2Submitters} submitters, ${s.w2Writers} writer(s)), ` +
-      `W3 ${int.format(s.w3Ops)}, W4 ${int.format(s.w4Ops)} (c=${s.w4Concurrency}), W8 ${int.format(s.w8Lots)} buckets ` +
+      `W3 ${int.format(s.w3Ops)}, W4 ${int.format(s.w4Ops)} (c=${s.w4Concurrency}), W7 ${int.format(s.w7Members)} members, ` +
+      `W8 ${int.format(s.w8Lots)} buckets ` +
       `(${int.format(s.w8Chunk)} members/chunk), zipf ${s.zipf}; seeding ${int.format(b.seedMs)} ms`,
     `   load average (1 min): ${b.loadAverage1m.start.toFixed(2)} at start, ${b.loadAverage1m.end.toFixed(2)} at end`,
   ];
@@ -92,13 +93,14 @@ function formatBackend(b: BackendReport): string[] {
       w.title,
       `${int.format(w.rate)} ${w.unit}`,
       rate?.baseline ? `${rate.baseline.label} ${int.format(rate.baseline.rate)}` : '',
-      rate?.ratio !== undefined ? dec.format(rate.ratio) : '',
+      rate?.ratio !== undefined ? ratioText(rate.ratio) : '',
       rate?.target ?? '(correctness only)',
       rate ? yesNo(rate.met) : '',
       latency(w.latencyMs, w.latencyOf),
     ]);
-    for (const c of perf.filter((p) => p.ratio === undefined)) {
-      rows.push(['', c.what, ms(c.value), '', '', c.target, yesNo(c.met), '']);
+    for (const c of perf.filter((p) => p !== rate)) {
+      const base = c.baseline ? `${c.baseline.label} ${ms(c.baseline.rate)}` : '';
+      rows.push(['', c.what, ms(c.value), base, c.ratio !== undefined ? ratioText(c.ratio) : '', c.target, yesNo(c.met), '']);
     }
     const faults = b.checks.filter((c) => c.workload === w.id && c.kind === 'correctness');
     rows.push([
@@ -120,6 +122,11 @@ function formatBackend(b: BackendReport): string[] {
 
 function latency(l: { p50: number; p99: number } | undefined, of?: string): string {
   return l ? `${ms(l.p50)} / ${ms(l.p99)}${of ? ` (${of})` : ''}` : '';
+}
+
+/** Two decimals; two significant digits below 0.1 (a re-run is a small fraction of the first run). */
+function ratioText(ratio: number): string {
+  return ratio > 0 && ratio < 0.1 ? ratio.toPrecision(2) : dec.format(ratio);
 }
 
 function yesNo(met: boolean): string {

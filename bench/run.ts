@@ -22,6 +22,7 @@ import { earnOneByOne } from './workloads/w1-earn.js';
 import { earnBatched } from './workloads/w2-earn-batched.js';
 import { redeemAcrossBuckets } from './workloads/w3-redeem.js';
 import { redeemHotMembers } from './workloads/w4-hot-redeem.js';
+import { grantMonthly } from './workloads/w7-monthly-grant.js';
 import { expireDueBuckets } from './workloads/w8-expiry.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
@@ -109,11 +110,12 @@ async function runPhases(backend: Backend, sizes: Sizes): Promise<BackendReport>
   await step('W2 earn through the writer', () => earnBatched(ctx));
   await step('W3 redeem across buckets', () => redeemAcrossBuckets(ctx));
   await step('W4 hot members', () => redeemHotMembers(ctx));
-  if (!only || only.includes('W8')) {
+  if (!only || only.includes('W7') || only.includes('W8')) {
     log(`${name}: B_bulk`);
     await ctx.settle();
     baselines.push(await measureBulkRate(ctx));
   }
+  await step('W7 monthly grant', () => grantMonthly(ctx));
   await step('W8 expiry', () => expireDueBuckets(ctx));
 
   log(`${name}: verifyLedger`);

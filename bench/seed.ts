@@ -1,4 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
+import { encodeTime } from 'ulid';
 import { statement, type Db } from '../src/db/index.js';
 
 /**
@@ -106,4 +107,74 @@ export async function seedMembers(db: Db, count: number): Promise<void> {
   const now = Temporal.Now.instant();
   const buckets = earnExpiries(now).map((expiresAt, i) => ({ points: 100 * (i + 1), expiresAt }));
   await seedCreditedMembers(db, 'bg', count, buckets, now, true);
+}
+
+// One statement per chunk, as enrolment and a contract.started event would write them: the directory
+// entry, the member, an open membership period, an empty ledger account, and one active contract.
+// The foreign keys (programs, members) are checked when the statement ends, after every CTE has run.
+const insertContractMembers = statement('bench.seedContractMembers', `
+  with ids as materialized (
+    select m, $1 || lpad(m::text, 16, '0') as member_id, $2 || lpad(m::text, 10, '0') as external_id
+    from generate_series($3::int, $4::int) m
+  ), directory as (
+    insert into member_directory (program_key, external_id, member_id)
+    select $5, external_id, member_id from ids
+  ), members as (
+    insert into members (member_id, program_key, external_id, name, email, joined_at, created_at, created_by)
+    select member_id, $5, external_id, 'Member ' || m, 'member' || m || '@example.com', $6::timestamptz, $6::timestamptz,
+           'job:bench-seed'
+    from ids
+  ), periods as (
+    insert into member_memberships (member_id, started_at) select member_id, $6::timestamptz from ids
+  ), accounts as (
+    insert into ledger_accounts (member_id, program_key, opened_at) select member_id, $5, $6::timestamptz from ids
+  )
+  insert into member_contracts (member_id, contract_id, type, plan, services, commitment_discount, in_service, status,
+                                started_at)
+  select member_id, 'L-' || external_id, $7, null, '{}', true, true, 'active', $6::timestamptz from ids`);
+
+export interface ContractMembersSeed {
+  /** The members' program (its `programs` row must exist). */
+  program: string;
+  /** `mbr_` plus ten characters: members are `<prefix><16-digit index>`, as long as real ids and in index order. */
+  idPrefix: string;
+  /** External ids are `<externalPrefix><10-digit index>`, contract ids `L-<external id>`. */
+  externalPrefix: string;
+  count: number;
+  /** When they joined, opened their account and started their contract. */
+  since: Temporal.Instant;
+  contractType: string;
+}
+
+/**
+ * Members of a program with one active contract each (commitment discount, in service), written
+ * set-based: per member the directory entry, the member, an open membership period, an empty ledger
+ * account and the contract. Member i is `contractMemberId(seed.idPrefix, i)`, i = 1…count.
+ */
+export async function seedContractMembers(db: Db, seed: ContractMembersSeed): Promise<void> {
+  for (let from = 1; from <= seed.count; from += CHUNK) {
+    const to = Math.min(seed.count, from + CHUNK - 1);
+    await db.query(insertContractMembers, [
+      seed.idPrefix,
+      seed.externalPrefix,
+      from,
+      to,
+      seed.program,
+      seed.since.toString(),
+      seed.contractType,
+    ]);
+  }
+}
+
+export function contractMemberId(idPrefix: string, index: number): string {
+  return `${idPrefix}${String(index).padStart(16, '0')}`;
+}
+
+/**
+ * A prefix for member ids shaped like real ones (`mbr_` + a lowercase ULID, 26 characters): the
+ * ULID's 10-character time part for `at`, so seeded members sort as if enrolled at that instant,
+ * after everyone enrolled before. The index fills the 16 characters of the random part.
+ */
+export function ulidTimePrefix(at: Temporal.Instant): string {
+  return `mbr_${encodeTime(at.epochMilliseconds, 10).toLowerCase()}`;
 }

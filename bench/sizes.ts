@@ -13,24 +13,24 @@ const presets: Record<Preset, Record<BackendName, Sizes>> = {
     postgres: {
       members: 50_000, concurrency: 32, insOps: 10_000, bulkRows: 50_000,
       w1Ops: 8_000, w2Ops: 20_000, w2Submitters: 256, w2Writers: 2,
-      w3Ops: 4_000, w4Ops: 3_000, w4Concurrency: 16, w8Lots: 50_000, w8Chunk: 20_000, zipf: 0,
+      w3Ops: 4_000, w4Ops: 3_000, w4Concurrency: 16, w7Members: 50_000, w8Lots: 50_000, w8Chunk: 20_000, zipf: 0,
     },
     pglite: {
       members: 20_000, concurrency: 1, insOps: 5_000, bulkRows: 20_000,
       w1Ops: 1_000, w2Ops: 10_000, w2Submitters: 256, w2Writers: 1,
-      w3Ops: 1_000, w4Ops: 1_000, w4Concurrency: 16, w8Lots: 20_000, w8Chunk: 10_000, zipf: 0,
+      w3Ops: 1_000, w4Ops: 1_000, w4Concurrency: 16, w7Members: 20_000, w8Lots: 20_000, w8Chunk: 10_000, zipf: 0,
     },
   },
   default: {
     postgres: {
       members: 200_000, concurrency: 32, insOps: 40_000, bulkRows: 1_000_000,
       w1Ops: 40_000, w2Ops: 150_000, w2Submitters: 256, w2Writers: 2,
-      w3Ops: 30_000, w4Ops: 15_000, w4Concurrency: 16, w8Lots: 1_000_000, w8Chunk: 20_000, zipf: 0,
+      w3Ops: 30_000, w4Ops: 15_000, w4Concurrency: 16, w7Members: 1_000_000, w8Lots: 1_000_000, w8Chunk: 20_000, zipf: 0,
     },
     pglite: {
       members: 50_000, concurrency: 1, insOps: 20_000, bulkRows: 100_000,
       w1Ops: 5_000, w2Ops: 50_000, w2Submitters: 256, w2Writers: 1,
-      w3Ops: 5_000, w4Ops: 5_000, w4Concurrency: 16, w8Lots: 100_000, w8Chunk: 20_000, zipf: 0,
+      w3Ops: 5_000, w4Ops: 5_000, w4Concurrency: 16, w7Members: 100_000, w8Lots: 100_000, w8Chunk: 20_000, zipf: 0,
     },
   },
 };
@@ -48,6 +48,7 @@ export const sizeFlags: Record<string, keyof Sizes> = {
   'w3-ops': 'w3Ops',
   'w4-ops': 'w4Ops',
   'w4-concurrency': 'w4Concurrency',
+  'w7-members': 'w7Members',
   'w8-lots': 'w8Lots',
   'w8-chunk': 'w8Chunk',
   zipf: 'zipf',

@@ -57,6 +57,8 @@ const list = statement('members.listContracts', `select * from member_contracts 
 const inForcePage = statement('members.contractsInForcePage', `
   select c.* from member_contracts c join members m on m.member_id = c.member_id
   where m.program_key = $1 and (c.member_id, c.contract_id) > ($2, $4)
+    -- bounds on both sides of the join, so each page starts at the cursor, not at the first member
+    and c.member_id >= $2 and m.member_id >= $2
     and c.started_at <= $3 and (c.ended_at is null or c.ended_at > $3)
     and exists (select 1 from member_memberships p where p.member_id = c.member_id
                 and p.started_at <= $3 and (p.ended_at is null or p.ended_at > $3))
@@ -66,7 +68,8 @@ const inForcePage = statement('members.contractsInForcePage', `
 // Contracts that ended (cancelled or converted) by $3, in (member, contract) order after the cursor.
 const endedPage = statement('members.endedContractsPage', `
   select c.* from member_contracts c join members m on m.member_id = c.member_id
-  where m.program_key = $1 and (c.member_id, c.contract_id) > ($2, $4) and c.status <> 'active' and c.ended_at <= $3
+  where m.program_key = $1 and (c.member_id, c.contract_id) > ($2, $4) and c.member_id >= $2 and m.member_id >= $2
+    and c.status <> 'active' and c.ended_at <= $3
   order by c.member_id, c.contract_id
   limit $5`);
 
