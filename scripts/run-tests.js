@@ -1,5 +1,7 @@
 // Runs every *.test.ts under src/ and test/ with node:test through tsx.
 // Node 20's runner has no glob support, so the file list is built here.
+// Files named concurrency.test.ts open up to 64 PostgreSQL connections each (the server allows
+// 100), so they run one at a time after the others, which run two at a time.
 // Usage: node scripts/run-tests.js [path-filter ...]
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -22,9 +24,21 @@ if (files.length === 0) {
   console.error(`no test files match ${filters.join(' ')}`);
   process.exit(1);
 }
-const result = spawnSync(
-  process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
-  { stdio: 'inherit' },
-);
-process.exit(result.status ?? 1);
+
+const heavy = files.filter((file) => file.endsWith('concurrency.test.ts'));
+const light = files.filter((file) => !heavy.includes(file));
+const passes = [
+  { files: light, concurrency: 2 },
+  { files: heavy, concurrency: 1 },
+].filter((pass) => pass.files.length > 0);
+
+let status = 0;
+for (const pass of passes) {
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', '--test', `--test-concurrency=${pass.concurrency}`, '--test-reporter=spec', ...pass.files],
+    { stdio: 'inherit' },
+  );
+  status ||= result.status ?? 1;
+}
+process.exit(status);

@@ -1,5 +1,6 @@
 import { isMap, isNode, isScalar, isSeq, type Document, type LineCounter, type Node } from 'yaml';
-import type { DefinitionPath } from './validate.js';
+import type { ParsedDefinition } from './parse.js';
+import { inFileOrder, type DefinitionLoadProblem, type DefinitionPath, type DefinitionProblem } from './problems.js';
 
 export interface Position {
   /** 1-based. */
@@ -20,6 +21,13 @@ export function locate(doc: Document, lineCounter: LineCounter, path: Definition
 export function positionOf(lineCounter: LineCounter, offset: number): Position {
   const { line, col } = lineCounter.linePos(offset);
   return { line, column: col };
+}
+
+/** The problems of a parsed file, each at its line and column, in file order. */
+export function locateProblems(source: ParsedDefinition, problems: readonly DefinitionProblem[]): DefinitionLoadProblem[] {
+  return problems
+    .map((problem) => ({ file: source.file, ...locate(source.doc, source.lineCounter, problem.path, problem.onKey), message: problem.message }))
+    .sort(inFileOrder);
 }
 
 function nodeAt(root: unknown, path: DefinitionPath, onKey: boolean): Node | undefined {

@@ -15,6 +15,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { memberRoutes } from './routes/members.js';
 import { pointsRoutes } from './routes/points.js';
 import { programRoutes } from './routes/programs.js';
+import { redemptionRoutes } from './routes/redemptions.js';
 import { testClockRoutes } from './routes/test-clock.js';
 import { Problem } from './schemas.js';
 
@@ -67,6 +68,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyBaseLog
     programRoutes(scoped, deps);
     memberRoutes(scoped, deps);
     pointsRoutes(scoped, deps);
+    redemptionRoutes(scoped, deps);
     eventRoutes(scoped, deps);
     jobRoutes(scoped, deps);
     testClockRoutes(scoped, deps);

@@ -7,7 +7,7 @@ export {
   type ProgramDefinition,
 } from './schema.js';
 export { expiresAtFor, fiscalYearEnd, fiscalYearOf, type ProgramCalendar, type ProgramExpiry } from './expiry.js';
-export { formatProblem, loadProgramFile, loadPrograms, ProgramLoadError, type ProgramLoadProblem } from './load.js';
+export { loadProgramFile, loadPrograms, ProgramLoadError, type ProgramLoadProblem } from './load.js';
 export { createRegistry, type ProgramRegistry } from './registry.js';
 export { syncPrograms } from './store.js';
 export { conditionFor, conditionScopes, type ConditionScope } from './conditions.js';
@@ -30,5 +30,5 @@ export {
   type AmountPart,
   type ForfeitEvent,
 } from './schema.js';
-export { locate, positionOf, type Position } from './locate.js';
-export type { DefinitionPath } from './validate.js';
+// Kept here for the folders that import them from programs; they live in src/definitions.
+export { formatProblem, locate, positionOf, type DefinitionPath, type Position } from '../definitions/index.js';

@@ -55,8 +55,8 @@ describe('loadPrograms on examples/programs', () => {
 
   it('FL-8 configures FLET\'S points to expire at the end of fiscal year X+2, April to March, 1 pt = 1 yen', () => {
     const flets = createRegistry(programs).get('flets-club');
-    // Tiers and earning rules have their own tests below.
-    assert.deepEqual(flets && { ...flets, sourceFile: undefined, earning: undefined }, {
+    // Tiers and earning rules have their own tests below; redemption, in src/redemption/config.test.ts.
+    assert.deepEqual(flets && { ...flets, sourceFile: undefined, earning: undefined, redemption: undefined }, {
       key: 'flets-club',
       name: "FLET'S Members Club",
       names: { ja: 'フレッツ光メンバーズクラブ', en: "FLET'S Members Club" },
@@ -67,6 +67,7 @@ describe('loadPrograms on examples/programs', () => {
       expiry: { policy: 'fiscal_year_end', yearsAfter: 2 },
       sourceFile: undefined,
       earning: undefined,
+      redemption: undefined,
     });
   });
 

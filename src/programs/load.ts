@@ -1,41 +1,27 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Value } from 'typebox/value';
-import { LineCounter, parseDocument, visit, type Document } from 'yaml';
+import { DefinitionLoadError, locateProblems, readDefinition, type DefinitionFileOptions, type DefinitionLoadProblem } from '../definitions/index.js';
 import { assert } from '../errors.js';
-import { locate, positionOf } from './locate.js';
 import { ProgramSchema, type Program } from './schema.js';
 import { validateDefinition } from './validate.js';
 
-/** A definition file is a page of YAML; anything larger is a mistake, not a program. */
-const maxFileBytes = 64 * 1024;
+const programFile: DefinitionFileOptions = {
+  // A definition file is a page of YAML; anything larger is a mistake, not a program.
+  maxBytes: 64 * 1024,
+  kind: 'a program definition',
+  whenEmpty: 'a program needs key, name, timeZone, currency, pointValue and expiry',
+};
 const maxPrograms = 1000;
 
 /** One thing wrong with a program file. `line` and `column` are 1-based; 0 means the whole file. */
-export interface ProgramLoadProblem {
-  file: string;
-  line: number;
-  column: number;
-  message: string;
-}
+export type ProgramLoadProblem = DefinitionLoadProblem;
 
 /** Thrown when any definition is wrong; nothing is loaded then, not even the valid ones. */
-export class ProgramLoadError extends Error {
-  readonly errors: readonly ProgramLoadProblem[];
-
+export class ProgramLoadError extends DefinitionLoadError {
   constructor(errors: readonly ProgramLoadProblem[]) {
-    assert(errors.length > 0, 'a ProgramLoadError names at least one problem');
-    const count = errors.length === 1 ? '1 problem' : `${errors.length} problems`;
-    super(`${count} in program definitions:\n${errors.map(formatProblem).join('\n')}`);
-    this.name = 'ProgramLoadError';
-    this.errors = errors;
+    super(errors, 'program definitions');
   }
-}
-
-/** `file:line:column: message`, the form editors and terminals turn into links. */
-export function formatProblem(problem: ProgramLoadProblem): string {
-  const at = problem.line > 0 ? `${problem.file}:${problem.line}:${problem.column}` : problem.file;
-  return `${at}: ${problem.message}`;
 }
 
 /** Every `<dir>/*\/program.yaml`, sorted by key. Folders without a program.yaml are skipped. */
@@ -58,55 +44,13 @@ export function loadPrograms(dir: string): Program[] {
 
 /** Reads, parses and checks one definition; throws ProgramLoadError naming every problem found. */
 export function loadProgramFile(file: string): Program {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(readProgramText(file), { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const syntaxErrors = [...doc.errors, ...doc.warnings].map((error) => ({
-    file,
-    ...positionOf(lineCounter, error.pos[0]),
-    message: `YAML: ${error.message}`,
-  }));
-  if (syntaxErrors.length > 0) throw new ProgramLoadError(syntaxErrors);
-
-  const data = toData(doc, file, lineCounter);
-  const problems = validateDefinition(data, basename(dirname(file))).map((problem) => ({
-    file,
-    ...locate(doc, lineCounter, problem.path, problem.onKey),
-    message: problem.message,
-  }));
-  if (problems.length > 0) throw new ProgramLoadError(problems.sort((a, b) => a.line - b.line || a.column - b.column));
+  const source = readDefinition(file, programFile);
+  if (!source.ok) throw new ProgramLoadError(source.problems);
+  const { data } = source.value;
+  const problems = locateProblems(source.value, validateDefinition(data, basename(dirname(file))));
+  if (problems.length > 0) throw new ProgramLoadError(problems);
   assert(Value.Check(ProgramSchema, data), `${file}: a definition without problems matches the schema`);
   return deepFreeze({ ...data, sourceFile: file });
-}
-
-function readProgramText(file: string): string {
-  const whole = { file, line: 0, column: 0 };
-  if (!existsSync(file)) throw new ProgramLoadError([{ ...whole, message: 'no such file' }]);
-  const { size } = statSync(file);
-  if (size > maxFileBytes) {
-    throw new ProgramLoadError([{ ...whole, message: `is ${size} bytes; a program definition is at most ${maxFileBytes}` }]);
-  }
-  return readFileSync(file, 'utf8');
-}
-
-/** The document as plain data; an empty file or an alias to nothing is refused where it is written. */
-function toData(doc: Document, file: string, lineCounter: LineCounter): unknown {
-  if (doc.contents === null) {
-    const message = 'the file is empty; a program needs key, name, timeZone, currency, pointValue and expiry';
-    throw new ProgramLoadError([{ file, line: 1, column: 1, message }]);
-  }
-  let unresolvedAt: number | undefined;
-  visit(doc, {
-    Alias(_, alias) {
-      if (alias.resolve(doc) !== undefined) return undefined;
-      unresolvedAt = alias.range?.[0] ?? 0;
-      return visit.BREAK;
-    },
-  });
-  if (unresolvedAt !== undefined) {
-    const message = 'YAML: this alias names no anchor defined before it';
-    throw new ProgramLoadError([{ file, ...positionOf(lineCounter, unresolvedAt), message }]);
-  }
-  return doc.toJS({ maxAliasCount: 100 });
 }
 
 function programFilesIn(dir: string): string[] {

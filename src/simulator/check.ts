@@ -1,7 +1,8 @@
 import { Temporal } from 'temporal-polyfill';
 import type { Static } from 'typebox';
 import { Value } from 'typebox/value';
-import { dotted, schemaProblems, shown, type ScenarioProblem } from './problems.js';
+import { shown, type DefinitionPath as KeyPath } from '../definitions/index.js';
+import { dotted, schemaProblems, type ScenarioProblem } from './problems.js';
 import {
   actionKinds,
   iterationName,
@@ -16,7 +17,6 @@ import {
   type StepTag,
 } from './schema.js';
 import { referencesIn, rootOf, withIteration } from './substitute.js';
-import type { DefinitionPath as KeyPath } from '../programs/index.js';
 
 /**
  * Checks parsed scenario data: pure, no I/O. Beyond the schema it checks what a run would only

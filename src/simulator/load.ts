@@ -1,44 +1,40 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
-import { LineCounter, parseDocument, visit, type Document } from 'yaml';
-import { assert } from '../errors.js';
-import { formatProblem, type ProgramLoadProblem } from '../programs/index.js';
+import {
+  DefinitionLoadError,
+  locate,
+  locateProblems,
+  readDefinition,
+  type DefinitionFileOptions,
+  type DefinitionLoadProblem,
+} from '../definitions/index.js';
 import { checkScenario } from './check.js';
 import { limits, type Scenario } from './schema.js';
-import { locate, positionOf } from '../programs/index.js';
 
 /** One thing wrong with a scenario file: `file:line:column: message`, as with program files. */
-export type ScenarioLoadProblem = ProgramLoadProblem;
+export type ScenarioLoadProblem = DefinitionLoadProblem;
 
 /** Thrown when a scenario file is wrong; it names every problem found, and nothing of it runs. */
-export class ScenarioLoadError extends Error {
-  readonly errors: readonly ScenarioLoadProblem[];
-
+export class ScenarioLoadError extends DefinitionLoadError {
   constructor(errors: readonly ScenarioLoadProblem[]) {
-    assert(errors.length > 0, 'a ScenarioLoadError names at least one problem');
-    super(errors.map(formatProblem).join('\n'));
-    this.name = 'ScenarioLoadError';
-    this.errors = errors;
+    super(errors);
   }
 }
 
+const scenarioFile: DefinitionFileOptions = {
+  maxBytes: limits.fileBytes,
+  kind: 'a scenario',
+  whenEmpty: 'a scenario needs name, start and steps',
+  syntaxProblems: firstSyntaxErrors,
+};
+
 /** Reads, parses and checks one scenario file. */
 export function loadScenarioFile(file: string): Scenario {
-  const lineCounter = new LineCounter();
-  const text = readScenarioText(file);
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const syntaxErrors = [...doc.errors, ...doc.warnings].map((error) => ({
-    file,
-    ...positionOf(lineCounter, error.pos[0]),
-    message: `YAML: ${error.message}`,
-  }));
-  if (syntaxErrors.length > 0) throw new ScenarioLoadError(firstSyntaxErrors(syntaxErrors, text));
-
-  const { scenario, problems } = checkScenario(toData(doc, file, lineCounter), (path) => locate(doc, lineCounter, path).line);
-  if (!scenario) {
-    const located = problems.map((problem) => ({ file, ...locate(doc, lineCounter, problem.path, problem.onKey), message: problem.message }));
-    throw new ScenarioLoadError(located.sort((a, b) => a.line - b.line || a.column - b.column));
-  }
+  const source = readDefinition(file, scenarioFile);
+  if (!source.ok) throw new ScenarioLoadError(source.problems);
+  const { doc, lineCounter, data } = source.value;
+  const { scenario, problems } = checkScenario(data, (path) => locate(doc, lineCounter, path).line);
+  if (!scenario) throw new ScenarioLoadError(locateProblems(source.value, problems));
   const { programs, ...rest } = scenario;
   // A scenario names its programs relative to itself, so it runs from any working directory.
   return { ...rest, file, programsDir: programs === undefined ? undefined : resolve(dirname(file), programs) };
@@ -71,34 +67,4 @@ function firstSyntaxErrors(errors: ScenarioLoadProblem[], text: string): Scenari
   const last = shown.at(-1);
   if (more > 0 && last) shown.push({ ...last, message: `YAML: and ${more} more errors after these` });
   return shown;
-}
-
-function readScenarioText(file: string): string {
-  const whole = { file, line: 0, column: 0 };
-  if (!existsSync(file)) throw new ScenarioLoadError([{ ...whole, message: 'no such file' }]);
-  const { size } = statSync(file);
-  if (size > limits.fileBytes) {
-    throw new ScenarioLoadError([{ ...whole, message: `is ${size} bytes; a scenario is at most ${limits.fileBytes}` }]);
-  }
-  return readFileSync(file, 'utf8');
-}
-
-/** The document as plain data; an empty file or an alias to nothing is refused where it is written. */
-function toData(doc: Document, file: string, lineCounter: LineCounter): unknown {
-  if (doc.contents === null) {
-    throw new ScenarioLoadError([{ file, line: 1, column: 1, message: 'the file is empty; a scenario needs name, start and steps' }]);
-  }
-  let unresolvedAt: number | undefined;
-  visit(doc, {
-    Alias(_, alias) {
-      if (alias.resolve(doc) !== undefined) return undefined;
-      unresolvedAt = alias.range?.[0] ?? 0;
-      return visit.BREAK;
-    },
-  });
-  if (unresolvedAt !== undefined) {
-    const message = 'YAML: this alias names no anchor defined before it';
-    throw new ScenarioLoadError([{ file, ...positionOf(lineCounter, unresolvedAt), message }]);
-  }
-  return doc.toJS({ maxAliasCount: 100 });
 }

@@ -20,6 +20,12 @@ const contract = [
   ['get', '/v1/members/{id}/status'],
   ['post', '/v1/programs/{program}/jobs/{job}/runs'],
   ['get', '/v1/programs/{program}/jobs/runs'],
+  // issue 4 (redemption)
+  ['post', '/v1/members/{id}/redemptions'],
+  ['get', '/v1/members/{id}/redemptions'],
+  ['post', '/v1/members/{id}/redemptions/{redemptionId}/refunds'],
+  ['post', '/v1/members/{id}/step-up-keys'],
+  ['get', '/v1/programs/{program}/rewards'],
 ];
 
 describeApi('OpenAPI document', (ctx) => {
