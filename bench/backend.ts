@@ -1,9 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { migrate, openDb, statement, type Db, type Queryable } from '../src/db/index.js';
+import { createScratchDatabase, migrate, openDb, statement, type Db, type Queryable } from '../src/db/index.js';
 
 export type BackendName = 'pglite' | 'postgres';
 
@@ -85,13 +83,13 @@ async function openPgliteBackend(options: BackendOptions): Promise<Backend> {
 async function openPostgresBackend(options: BackendOptions): Promise<Backend> {
   const serverUrl = options.databaseUrl;
   if (!serverUrl) throw new Error('the postgres backend needs DATABASE_URL');
-  const database = `pointbook_bench_${randomBytes(6).toString('hex')}`;
-  await adminQuery(serverUrl, `create database ${database}`);
+  const scratch = await createScratchDatabase(serverUrl, 'pointbook_bench');
+  const database = scratch.name;
   let db: Db;
   try {
-    db = await openDb({ databaseUrl: withDatabase(serverUrl, database), poolSize: options.poolSize });
+    db = await openDb({ databaseUrl: scratch.url, poolSize: options.poolSize });
   } catch (error) {
-    await adminQuery(serverUrl, `drop database if exists ${database} with (force)`);
+    await scratch.drop();
     throw error;
   }
   return {
@@ -101,25 +99,9 @@ async function openPostgresBackend(options: BackendOptions): Promise<Backend> {
     location: database,
     dispose: async () => {
       await db.close().catch(() => {});
-      await adminQuery(serverUrl, `drop database if exists ${database} with (force)`);
+      await scratch.drop();
     },
   };
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 /**

@@ -22,3 +22,4 @@ export interface Db extends Queryable {
 export { openDb, type OpenDbOptions } from './open.js';
 export { migrate, migrationFiles } from './migrate.js';
 export { openMigratedMemoryDb } from './memory.js';
+export { createScratchDatabase, type ScratchDatabase } from './scratch.js';

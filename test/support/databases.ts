@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe } from 'node:test';
-import pg from 'pg';
-import { migrate, openDb, openMigratedMemoryDb, type Db } from '../../src/db/index.js';
+import { createScratchDatabase, migrate, openDb, openMigratedMemoryDb, type Db } from '../../src/db/index.js';
 import { verifyLedger } from '../../src/ledger/index.js';
 
 export type BackendName = 'pglite' | 'postgres';
@@ -30,35 +28,17 @@ export async function createTestDatabase(backend: BackendName, poolSize = 40): P
   }
   const serverUrl = process.env.DATABASE_URL;
   assert.ok(serverUrl, 'DATABASE_URL is set for the postgres backend');
-  const name = `pointbook_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(serverUrl, `create database ${name}`);
-  const url = withDatabase(serverUrl, name);
-  const db = await openDb({ databaseUrl: url, poolSize });
+  const scratch = await createScratchDatabase(serverUrl, 'pointbook_test');
+  const db = await openDb({ databaseUrl: scratch.url, poolSize });
   await migrate(db);
   return {
     db,
-    url,
+    url: scratch.url,
     dispose: async () => {
       await db.close();
-      await adminQuery(serverUrl, `drop database if exists ${name} with (force)`);
+      await scratch.drop();
     },
   };
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-async function adminQuery(url: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
 
 export interface StorageContext {
