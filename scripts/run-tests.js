@@ -4,7 +4,8 @@
 // 100), so they run one at a time after the others, which run two at a time.
 // Usage: node scripts/run-tests.js [path-filter ...]
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function findTests(dir) {
@@ -32,13 +33,31 @@ const passes = [
   { files: heavy, concurrency: 1 },
 ].filter((pass) => pass.files.length > 0);
 
+// Each pass reports to the terminal (spec) and to a TAP file, whose counts make one closing line.
+const tapDir = mkdtempSync(join(tmpdir(), 'pointbook-tests-'));
+const totals = { pass: 0, fail: 0, skipped: 0 };
 let status = 0;
-for (const pass of passes) {
+passes.forEach((pass, index) => {
+  const tap = join(tapDir, `${index}.tap`);
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', '--test', `--test-concurrency=${pass.concurrency}`, '--test-reporter=spec', ...pass.files],
+    [
+      '--import',
+      'tsx',
+      '--test',
+      `--test-concurrency=${pass.concurrency}`,
+      '--test-reporter=spec',
+      '--test-reporter-destination=stdout',
+      '--test-reporter=tap',
+      `--test-reporter-destination=${tap}`,
+      ...pass.files,
+    ],
     { stdio: 'inherit' },
   );
   status ||= result.status ?? 1;
-}
+  const text = readFileSync(tap, 'utf8');
+  for (const key of Object.keys(totals)) totals[key] += Number(new RegExp(`^# ${key} (\\d+)$`, 'm').exec(text)?.[1] ?? 0);
+});
+rmSync(tapDir, { recursive: true, force: true });
+console.log(`total: ${totals.pass} passed, ${totals.fail} failed, ${totals.skipped} skipped`);
 process.exit(status);
