@@ -4,11 +4,11 @@ import { Temporal } from 'temporal-polyfill';
 import { statement, type Db, type Queryable, type Statement } from '../../src/db/index.js';
 import { grantFor } from '../../src/earning/monthly-grant.js';
 import type { JobContext } from '../../src/jobs/chunked.js';
-import { monthStart, runMonthlyGrant } from '../../src/jobs/monthly-grant.js';
+import { runMonthlyGrant } from '../../src/jobs/monthly-grant.js';
 import { applyOperations, type LedgerOp } from '../../src/ledger/index.js';
 import { requestHash } from '../../src/ledger/operations.js';
 import { contractsInForcePage } from '../../src/members/index.js';
-import { expiresAtFor, loadProgramFile, syncPrograms, type Program } from '../../src/programs/index.js';
+import { billingMonthStart, expiresAtFor, loadProgramFile, syncPrograms, type Program } from '../../src/programs/index.js';
 import { walBytes, walMeter } from '../backend.js';
 import type { BenchContext, WorkloadResult } from '../context.js';
 import { perSecond, round, summarize, timed } from '../measure.js';
@@ -113,7 +113,7 @@ export async function grantMonthly(ctx: BenchContext): Promise<WorkloadResult> {
   const program = loadProgramFile(PROGRAM_FILE);
   await syncPrograms(db, [program], now);
   const month = now.toZonedDateTimeISO(program.timeZone).toPlainDate().toPlainYearMonth();
-  const grantAt = monthStart(program, month.toString());
+  const grantAt = billingMonthStart(program, month.toString());
   // Enrolled, account opened and contract started about 13 months before the grant.
   const since = daysAfter(grantAt, -400);
   const seeded = await timed(() =>
@@ -220,7 +220,7 @@ class Rollback extends Error {}
  * where the first run inserted one. Skipped (empty) where the setting is not allowed.
  */
 async function profileChunk(db: Db, program: Program, profileMonth: string, ctx: JobContext): Promise<Record<string, number | string>> {
-  const grantAt = monthStart(program, profileMonth);
+  const grantAt = billingMonthStart(program, profileMonth);
   const expiresAt = expiresAtFor(program, grantAt);
   let found: Record<string, number | string> = {};
   try {

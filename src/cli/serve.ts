@@ -2,9 +2,8 @@ import { pino } from 'pino';
 import { Temporal } from 'temporal-polyfill';
 import { systemClock, TestClock } from '../clock.js';
 import type { Config } from '../config.js';
-import { buildApp } from '../http/app.js';
-import { createScheduler } from '../jobs/scheduler.js';
-import { createRegistry, loadPrograms, syncPrograms } from '../programs/index.js';
+import { assembleApp } from '../http/assemble.js';
+import { loadPrograms } from '../programs/index.js';
 import { describeDb, openMigratedDb, type StorageOptions } from './database.js';
 import { resolveAdminToken } from './token.js';
 
@@ -24,13 +23,10 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
     : undefined;
   const clock = testClock ?? systemClock;
   const programs = loadPrograms(options.programs ?? config.programsDir);
-  await syncPrograms(db, programs, clock.now());
   const admin = resolveAdminToken(config.adminToken, options.data ?? config.dataDir, !options.memory);
 
-  const registry = createRegistry(programs);
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
-  const scheduler = createScheduler({ db, clock, programs: registry, log: logger });
-  const app = await buildApp({ db, clock, testClock, programs: registry, adminToken: admin.token, scheduler }, { logger });
+  const { app, scheduler } = await assembleApp({ db, programs, clock, testClock, adminToken: admin.token, logger });
   // On the wall clock the scheduler follows time; on a test clock, jobs run as the clock is moved.
   if (!testClock) scheduler.start();
   const host = options.host ?? config.host;
@@ -48,7 +44,6 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
   process.stdout.write(`${lines.join('\n')}\n`);
 
   return async () => {
-    await scheduler.stop();
     await app.close();
     await db.close();
   };

@@ -1,6 +1,6 @@
 import { Temporal } from 'temporal-polyfill';
 import { assert } from '../errors.js';
-import { conditionFor } from '../programs/index.js';
+import { billingMonthStart, conditionFor, nextBillingMonth } from '../programs/index.js';
 import type { MonthlyGrantConfig, Program } from '../programs/index.js';
 import type { Reason } from '../rules/index.js';
 import type { MemberFacts } from './order-points.js';
@@ -58,10 +58,16 @@ function pointsFor(grant: MonthlyGrantConfig, type: string): number | undefined 
   return Object.hasOwn(grant.pointsByContractType, type) ? grant.pointsByContractType[type] : undefined;
 }
 
+// The job asks for thousands of contracts of one month in a row: compute its bounds once.
+let lastMonth: { timeZone: string; key: string; context: Record<string, unknown> } | undefined;
+
 function monthContext(timeZone: string, billingMonth: string): Record<string, unknown> {
-  const month = Temporal.PlainYearMonth.from(billingMonth);
-  const startOf = (m: Temporal.PlainYearMonth) => m.toPlainDate({ day: 1 }).toZonedDateTime({ timeZone }).toInstant();
-  return { key: billingMonth, start: startOf(month), end: startOf(month.add({ months: 1 })) };
+  if (lastMonth?.timeZone !== timeZone || lastMonth.key !== billingMonth) {
+    const start = billingMonthStart({ timeZone }, billingMonth);
+    const end = billingMonthStart({ timeZone }, nextBillingMonth(billingMonth));
+    lastMonth = { timeZone, key: billingMonth, context: { key: billingMonth, start, end } };
+  }
+  return lastMonth.context;
 }
 
 /** Nulls become absent fields, so a condition asks `has(contract.endedAt)`. */

@@ -1,17 +1,11 @@
-import { Temporal } from 'temporal-polyfill';
 import type { Db } from '../db/index.js';
 import { grantFor } from '../earning/monthly-grant.js';
 import { applyOperations, type LedgerOp } from '../ledger/index.js';
 import { contractsInForcePage } from '../members/index.js';
-import { expiresAtFor, type Program } from '../programs/index.js';
+import { billingMonthStart, expiresAtFor, type Program } from '../programs/index.js';
 import { contractCursor, parseContractCursor, runChunked, tally, type JobContext, type JobOutcome } from './chunked.js';
 
 const PAGE = 5_000;
-
-/** The first instant of a billing month in the program's zone. */
-export function monthStart(program: Program, month: string): Temporal.Instant {
-  return Temporal.PlainYearMonth.from(month).toPlainDate({ day: 1 }).toZonedDateTime({ timeZone: program.timeZone }).toInstant();
-}
 
 /**
  * FL-2: the fixed monthly points by contract type, for every contract in force at the start of
@@ -19,7 +13,7 @@ export function monthStart(program: Program, month: string): Temporal.Instant {
  * contract, so a re-run, a resume after a crash, or a second server grants nothing twice.
  */
 export async function runMonthlyGrant(db: Db, program: Program, month: string, ctx: JobContext): Promise<JobOutcome> {
-  const grantAt = monthStart(program, month);
+  const grantAt = billingMonthStart(program, month);
   const expiresAt = expiresAtFor(program, grantAt);
   return runChunked(db, { program: program.key, job: 'monthly-grant', period: month }, ctx, async (tx, cursor) => {
     const after = parseContractCursor(cursor);

@@ -3,9 +3,8 @@ import { isUpgrade, tierFor } from '../earning/tiers.js';
 import { pointsEarnedBetween } from '../ledger/index.js';
 import { getStatus, membersAtPage, setStatus, type Member } from '../members/index.js';
 import type { Temporal } from 'temporal-polyfill';
-import type { Program } from '../programs/index.js';
+import { billingMonthStart, type Program } from '../programs/index.js';
 import { runChunked, type JobContext, type JobOutcome } from './chunked.js';
-import { monthStart } from './monthly-grant.js';
 
 const PAGE = 5_000;
 
@@ -16,7 +15,7 @@ const PAGE = 5_000;
  */
 export async function runStatus(db: Db, program: Program, month: string, ctx: JobContext): Promise<JobOutcome> {
   const tiers = program.tiers;
-  const at = monthStart(program, month);
+  const at = billingMonthStart(program, month);
   return runChunked(db, { program: program.key, job: 'status', period: month }, ctx, async (tx, cursor) => {
     if (!tiers) return undefined;
     const members = await membersAtPage(tx, program.key, at, cursor ?? undefined, PAGE);

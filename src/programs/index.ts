@@ -6,6 +6,7 @@ export {
   type Program,
   type ProgramDefinition,
 } from './schema.js';
+export { billingMonthStart, nextBillingMonth } from './calendar.js';
 export { expiresAtFor, fiscalYearEnd, fiscalYearOf, type ProgramCalendar, type ProgramExpiry } from './expiry.js';
 export { loadProgramFile, loadPrograms, ProgramLoadError, type ProgramLoadProblem } from './load.js';
 export { createRegistry, type ProgramRegistry } from './registry.js';

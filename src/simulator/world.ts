@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { Temporal } from 'temporal-polyfill';
 import { TestClock } from '../clock.js';
 import { openMigratedMemoryDb, type Db } from '../db/index.js';
-import { buildApp, type App } from '../http/app.js';
-import { createScheduler } from '../jobs/scheduler.js';
-import { createRegistry, loadPrograms, syncPrograms } from '../programs/index.js';
+import type { App } from '../http/app.js';
+import { assembleApp } from '../http/assemble.js';
+import { loadPrograms } from '../programs/index.js';
 
 /**
  * What a scenario runs against: the server `pointbook serve --memory --test-clock <start>` would
@@ -32,12 +32,9 @@ export async function createWorld(options: WorldOptions): Promise<World> {
   const db = await openMigratedMemoryDb();
   try {
     const clock = new TestClock(options.start);
-    await syncPrograms(db, programs, clock.now());
     const token = `pbk_sim_${randomBytes(18).toString('base64url')}`;
-    const registry = createRegistry(programs);
-    // Driven by the test clock: moving it runs the jobs that fell due, so the timer is never started.
-    const scheduler = createScheduler({ db, clock, programs: registry, log: { info: () => {}, error: () => {} } });
-    const app = await buildApp({ db, clock, testClock: clock, programs: registry, adminToken: token, scheduler });
+    // Driven by the test clock: moving it runs the jobs that fell due, so the scheduler is never started.
+    const { app } = await assembleApp({ db, programs, clock, testClock: clock, adminToken: token });
     return { app, clock, token, close: () => closeAll(app, db) };
   } catch (error) {
     await db.close();

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { call, describeApi, uniqueExternalId } from '../support/api.js';
+import { call, describeApi, programFromYaml, uniqueExternalId } from '../support/api.js';
 
 type Event = { id: string; type: string; member: Record<string, unknown>; occurredAt: string; data: Record<string, unknown> };
 
@@ -191,4 +191,37 @@ describeApi(
     });
   },
   { start: '2026-04-01T00:00:00+09:00' },
+);
+
+describeApi(
+  'events: forfeit on leaving (forfeitOn: member.left)',
+  (ctx) => {
+    it('forfeits every point when the program lists member.left, once', async () => {
+      const externalId = uniqueExternalId('fl');
+      const member = (await call(ctx.app, 'POST', '/v1/programs/leave-forfeits/members', { externalId })).json();
+      await call(ctx.app, 'POST', `/v1/members/${member.id}/adjustments`, { points: 70, reason: 'gift' }, { 'idempotency-key': `${member.id}-gift` });
+      const left = { id: `left-${externalId}`, type: 'member.left', member: { externalId }, occurredAt: '2026-04-01T00:00:00+09:00', data: {} };
+      const [result] = (await call(ctx.app, 'POST', '/v1/programs/leave-forfeits/events', { events: [left] })).json().results;
+      assert.equal(result.status, 'applied');
+      assert.equal(result.points, -70);
+      assert.equal((await call(ctx.app, 'GET', `/v1/members/${member.id}/balance`)).json().available, 0);
+    });
+  },
+  {
+    start: '2026-04-01T00:00:00+09:00',
+    extraPrograms: () => [
+      programFromYaml(
+        'leave-forfeits',
+        `key: leave-forfeits
+name: Leaving forfeits
+timeZone: Asia/Tokyo
+currency: JPY
+pointValue: { points: 1, amountMinor: 1 }
+expiry: { policy: none }
+earning:
+  forfeitOn: [member.left]
+`,
+      ),
+    ],
+  },
 );

@@ -1,16 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
-import { TestClock } from '../../src/clock.js';
 import { statement, type Db } from '../../src/db/index.js';
-import { buildApp, type App } from '../../src/http/app.js';
-import { createRegistry, loadProgramFile, loadPrograms, syncPrograms } from '../../src/programs/index.js';
-import { adjust, call, enrol, problemCode, START, TOKEN, uniqueExternalId } from '../support/api.js';
-import { describeStorage } from '../support/databases.js';
+import type { App } from '../../src/http/app.js';
+import { adjust, call, describeApi, enrol, problemCode, programFromYaml, uniqueExternalId, type ApiContext } from '../support/api.js';
 
 /**
  * The redemption API (FL-3..FL-6, SR-5) on the example programs, plus "redeem-lab": a program
@@ -37,44 +31,9 @@ redemption:
     maxFailuresPerDay: 3
 `;
 
-function labProgramFile(): string {
-  const root = mkdtempSync(join(tmpdir(), 'pointbook-redeem-lab-'));
-  mkdirSync(join(root, 'redeem-lab'));
-  const file = join(root, 'redeem-lab', 'program.yaml');
-  writeFileSync(file, labYaml);
-  return file;
-}
-
-interface Ctx {
-  readonly app: App;
-  readonly db: Db;
-  readonly clock: TestClock;
-}
-
-function describeRedemptionApi(title: string, body: (ctx: Ctx) => void, options: { testClock?: boolean } = {}): void {
-  describeStorage(title, (storage) => {
-    let app: App | undefined;
-    const clock = new TestClock(START);
-    const ctx: Ctx = {
-      get app() {
-        assert.ok(app, 'the app is built');
-        return app;
-      },
-      get db() {
-        return storage.db;
-      },
-      clock,
-    };
-    before(async () => {
-      const programs = [...loadPrograms('examples/programs'), loadProgramFile(labProgramFile())];
-      await syncPrograms(storage.db, programs, clock.now());
-      app = await buildApp({ db: storage.db, clock, testClock: options.testClock === false ? undefined : clock, programs: createRegistry(programs), adminToken: TOKEN });
-    });
-    after(async () => {
-      await app?.close();
-    });
-    body(ctx);
-  });
+/** The API on the example programs plus redeem-lab. */
+function describeRedemptionApi(title: string, body: (ctx: ApiContext) => void, options: { testClock?: boolean } = {}): void {
+  describeApi(title, body, { ...options, extraPrograms: () => [programFromYaml('redeem-lab', labYaml)] });
 }
 
 let keys = 0;

@@ -1,11 +1,14 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
 import { TestClock } from '../../src/clock.js';
-import { buildApp, type App } from '../../src/http/app.js';
-import { createScheduler } from '../../src/jobs/scheduler.js';
-import { createRegistry, loadPrograms, syncPrograms } from '../../src/programs/index.js';
+import type { App } from '../../src/http/app.js';
+import { assembleApp } from '../../src/http/assemble.js';
+import { loadProgramFile, loadPrograms, type Program } from '../../src/programs/index.js';
 import { describeStorage, type StorageContext } from './databases.js';
 
 export const TOKEN = 'test-operator-token';
@@ -20,7 +23,16 @@ export interface ApiContext extends StorageContext {
  * An app on each backend's database, with the example programs loaded and a test clock at
  * `options.start` (default START), or `options.testClock: false` for a server started without --test-clock.
  */
-export function describeApi(title: string, body: (ctx: ApiContext) => void, options: { testClock?: boolean; start?: string } = {}): void {
+export interface ApiOptions {
+  /** false: a server started without --test-clock. */
+  testClock?: boolean;
+  /** The test clock's start (default START). */
+  start?: string;
+  /** Programs to load besides examples/programs (test-only programs). */
+  extraPrograms?: () => Program[];
+}
+
+export function describeApi(title: string, body: (ctx: ApiContext) => void, options: ApiOptions = {}): void {
   describeStorage(title, (storage) => {
     let app: App | undefined;
     const clock = new TestClock(options.start ? Temporal.Instant.from(options.start) : START);
@@ -41,18 +53,13 @@ export function describeApi(title: string, body: (ctx: ApiContext) => void, opti
       clock,
     };
     before(async () => {
-      const programs = loadPrograms('examples/programs');
-      await syncPrograms(storage.db, programs, clock.now());
-      const registry = createRegistry(programs);
-      const quiet = { info: () => {}, error: () => {} };
-      app = await buildApp({
+      ({ app } = await assembleApp({
         db: storage.db,
+        programs: [...loadPrograms('examples/programs'), ...(options.extraPrograms?.() ?? [])],
         clock,
         testClock: options.testClock === false ? undefined : clock,
-        programs: registry,
         adminToken: TOKEN,
-        scheduler: createScheduler({ db: storage.db, clock, programs: registry, log: quiet }),
-      });
+      }));
     });
     after(async () => {
       await app?.close();
@@ -99,4 +106,13 @@ export async function adjust(app: App, memberId: string, points: number, key: st
 export function problemCode(response: LightMyRequestResponse): string {
   assert.match(String(response.headers['content-type']), /application\/problem\+json/);
   return response.json<{ code: string }>().code;
+}
+
+/** A test-only program from YAML text, loaded through the real loader (folder name = key). */
+export function programFromYaml(key: string, yaml: string): Program {
+  const root = mkdtempSync(join(tmpdir(), `pointbook-${key}-`));
+  mkdirSync(join(root, key));
+  const file = join(root, key, 'program.yaml');
+  writeFileSync(file, yaml);
+  return loadProgramFile(file);
 }

@@ -3,7 +3,7 @@ import { expiresAtFor } from '../../programs/index.js';
 import { endMembership } from '../../members/index.js';
 import type { EventData } from './types.js';
 import type { Handler } from './handlers.js';
-import { postOne } from './post.js';
+import { forfeitIfConfigured, postOne } from './post.js';
 import { reject, requireMemberAt } from './rejection.js';
 
 const upsertBill = statement('events.upsertBill', `
@@ -18,11 +18,13 @@ export const billIssued: Handler = async (tx, { memberId, event }, ctx) => {
   return { points: 0 };
 };
 
-/** member.left: the membership period ends when the event says it did. */
-export const memberLeft: Handler = async (tx, { memberId, event }, ctx) => {
+/** member.left: the membership period ends when the event says it did; points go if `forfeitOn` says so. */
+export const memberLeft: Handler = async (tx, input, ctx) => {
+  const { memberId, event } = input;
   const ended = await endMembership(tx, memberId, event.occurredAt, ctx.actor);
   if (!ended) reject('not_a_member', 'The member has no open membership to end');
-  return { points: 0 };
+  const left = event.occurredAt.toString();
+  return forfeitIfConfigured(tx, input, { key: `forfeit:left:${left}`, reason: `Left the program at ${left}`, cause: 'Left the program', metadata: {} }, ctx);
 };
 
 /** SR-7: points from the co-branded card and other partners land in the same account. */

@@ -2,7 +2,7 @@ import type { Contract } from '../../members/index.js';
 import { endContract, recordContract } from '../../members/index.js';
 import type { EventData } from './types.js';
 import type { Handler } from './handlers.js';
-import { postForEvent } from './post.js';
+import { forfeitIfConfigured } from './post.js';
 import { reject } from './rejection.js';
 
 /** contract.started / contract.changed: the contract as upstream now describes it. */
@@ -18,29 +18,16 @@ export const contractRecorded: Handler = async (tx, { memberId, event }) => {
  * converting forfeits every point at once. The forfeit's key names the contract, so the forfeit
  * job and a resent event never forfeit twice.
  */
-export const contractEnded: Handler = async (tx, { program, memberId, event }, ctx) => {
+export const contractEnded: Handler = async (tx, input, ctx) => {
+  const { memberId, event } = input;
   const data = event.data as EventData<'contract.cancelled'>;
   const status = event.type === 'contract.cancelled' ? 'cancelled' : 'converted';
   const ended: Contract | undefined = await endContract(tx, memberId, data.contractId, status, event.occurredAt);
   if (!ended) reject('unknown_contract', `The member has no active contract ${data.contractId}`);
-  const forfeits = program.earning?.forfeitOn?.some((trigger) => trigger === event.type) ?? false;
-  if (!forfeits) return { points: 0 };
-  const [forfeited] = await postForEvent(
+  return forfeitIfConfigured(
     tx,
-    [
-      {
-        op: 'forfeit',
-        member: memberId,
-        key: `forfeit:${data.contractId}:${status}`,
-        kind: 'forfeit',
-        reason: `FL-10: contract ${data.contractId} ${status}`,
-        occurredAt: event.occurredAt,
-        actor: ctx.actor,
-        metadata: { contractId: data.contractId, event: event.id },
-      },
-    ],
-    ctx.now,
-    ['nothing_to_forfeit'],
+    input,
+    { key: `forfeit:${data.contractId}:${status}`, reason: `FL-10: contract ${data.contractId} ${status}`, cause: 'FL-10', metadata: { contractId: data.contractId } },
+    ctx,
   );
-  return { points: -(forfeited?.points ?? 0), message: forfeited ? `FL-10: ${forfeited.points} points forfeited` : undefined };
 };

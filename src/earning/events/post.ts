@@ -1,6 +1,8 @@
 import type { Temporal } from 'temporal-polyfill';
 import type { Queryable } from '../../db/index.js';
+import { assert } from '../../errors.js';
 import { applyOperations, toPosted, type LedgerOp, type Posted } from '../../ledger/index.js';
+import type { HandlerInput, Outcome } from './handlers.js';
 import { rejectLedger } from './rejection.js';
 
 /**
@@ -24,6 +26,39 @@ export async function postForEvent(
 
 export async function postOne(tx: Queryable, op: LedgerOp, now: Temporal.Instant): Promise<Posted> {
   const [posted] = await postForEvent(tx, [op], now);
-  if (!posted) throw new Error('assertion failed: a posted operation has a result');
+  assert(posted, 'a posted operation has a result');
   return posted;
+}
+
+/**
+ * Forfeits every available point when the program's `forfeitOn` lists this event type (FL-10).
+ * `key` names what ended (the contract, the membership), so a resent event or the forfeit job
+ * never forfeits twice. A member with nothing to forfeit is fine.
+ */
+export async function forfeitIfConfigured(
+  tx: Queryable,
+  input: HandlerInput,
+  forfeit: { key: string; reason: string; cause: string; metadata: Record<string, unknown> },
+  ctx: { now: Temporal.Instant; actor: string },
+): Promise<Outcome> {
+  const { program, memberId, event } = input;
+  if (!(program.earning?.forfeitOn?.some((trigger) => trigger === event.type) ?? false)) return { points: 0 };
+  const [forfeited] = await postForEvent(
+    tx,
+    [
+      {
+        op: 'forfeit',
+        member: memberId,
+        key: forfeit.key,
+        kind: 'forfeit',
+        reason: forfeit.reason,
+        occurredAt: event.occurredAt,
+        actor: ctx.actor,
+        metadata: { ...forfeit.metadata, event: event.id },
+      },
+    ],
+    ctx.now,
+    ['nothing_to_forfeit'],
+  );
+  return forfeited ? { points: -forfeited.points, message: `${forfeit.cause}: ${forfeited.points} points forfeited` } : { points: 0 };
 }

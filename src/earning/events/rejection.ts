@@ -1,4 +1,4 @@
-import { refusal, type RefusalCode } from '../../errors.js';
+import type { RefusalCode } from '../../errors.js';
 import type { Temporal } from 'temporal-polyfill';
 import type { Queryable } from '../../db/index.js';
 import { toRefusal, type LedgerResult } from '../../ledger/index.js';
@@ -28,7 +28,6 @@ export function rejectLedger(result: LedgerResult): never {
   throw new EventRejection(error.code, error.message);
 }
 
-export { refusal };
 
 /** Points are earned only by someone who was a member when it happened. */
 export async function requireMemberAt(tx: Queryable, memberId: string, at: Temporal.Instant): Promise<void> {

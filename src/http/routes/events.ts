@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
 import { applyEvents } from '../../earning/events/apply.js';
 import { EventEnvelope } from '../../earning/events/types.js';
-import { refusal } from '../../errors.js';
 import type { App, AppDeps } from '../app.js';
 import { actorOf } from '../auth.js';
+import { programOrRefuse } from '../lookups.js';
 import { responses } from '../schemas.js';
 
 const EventResult = Type.Object({
@@ -42,8 +42,7 @@ export function eventRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const program = deps.programs.get(request.params.program);
-      if (!program) throw refusal('unknown_program', `There is no program "${request.params.program}"`);
+      const program = programOrRefuse(deps, request.params.program);
       const results = await applyEvents(deps.db, program, request.body.events, { now: deps.clock.now(), actor: actorOf(request) });
       return { results };
     },

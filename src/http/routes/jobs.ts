@@ -5,6 +5,7 @@ import { jobNames, isJobName, runJob } from '../../jobs/registry.js';
 import { recentRuns } from '../../jobs/runs.js';
 import type { App, AppDeps } from '../app.js';
 import { actorOf } from '../auth.js';
+import { programOrRefuse } from '../lookups.js';
 import { Instant, responses } from '../schemas.js';
 
 export const JobOutcomeView = Type.Object({
@@ -34,8 +35,7 @@ export function jobRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const program = deps.programs.get(request.params.program);
-      if (!program) throw refusal('unknown_program', `There is no program "${request.params.program}"`);
+      const program = programOrRefuse(deps, request.params.program);
       const { job } = request.params;
       if (!isJobName(job)) throw refusal('not_found', `There is no job "${job}"; jobs are ${jobNames.join(', ')}`);
       const now = deps.clock.now();
@@ -71,8 +71,7 @@ export function jobRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const program = deps.programs.get(request.params.program);
-      if (!program) throw refusal('unknown_program', `There is no program "${request.params.program}"`);
+      const program = programOrRefuse(deps, request.params.program);
       const runs = await recentRuns(deps.db, program.key, request.query.limit ?? 50);
       return runs.map((r) => ({ ...r, startedAt: r.startedAt.toString(), finishedAt: r.finishedAt?.toString() ?? null }));
     },

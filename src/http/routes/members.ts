@@ -1,10 +1,10 @@
 import { Temporal } from 'temporal-polyfill';
 import { Type } from 'typebox';
 import { awardEnrolmentBonus } from '../../earning/enrolment.js';
-import { refusal } from '../../errors.js';
-import { enrolMember, getMember, getStatus, linkAccount, listContracts, listLinks, listMemberships, listStatusChanges } from '../../members/index.js';
+import { enrolMember, getStatus, linkAccount, listContracts, listLinks, listMemberships, listStatusChanges } from '../../members/index.js';
 import type { App, AppDeps } from '../app.js';
 import { actorOf } from '../auth.js';
+import { memberOrRefuse, programOrRefuse } from '../lookups.js';
 import { once } from '../idempotency.js';
 import { IdempotencyKeyHeader, Instant, MemberIdParams, responses } from '../schemas.js';
 import { ContractView, LinkView, MemberView, PostalAddressSchema, toContractView, toLinkView, toMemberView } from './member-views.js';
@@ -45,12 +45,6 @@ const EnrolledView = Type.Object({
 });
 
 export function memberRoutes(app: App, deps: AppDeps): void {
-  const memberOrRefuse = async (id: string) => {
-    const member = await getMember(deps.db, id);
-    if (!member) throw refusal('not_found', `There is no member ${id}`);
-    return member;
-  };
-
   app.post(
     '/v1/programs/:program/members',
     {
@@ -66,8 +60,7 @@ export function memberRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const program = deps.programs.get(request.params.program);
-      if (!program) throw refusal('unknown_program', `There is no program "${request.params.program}"`);
+      const program = programOrRefuse(deps, request.params.program);
       const actor = actorOf(request);
       const now = deps.clock.now();
       const { body } = request;
@@ -88,7 +81,7 @@ export function memberRoutes(app: App, deps: AppDeps): void {
   app.get(
     '/v1/members/:id',
     { schema: { tags: ['members'], summary: 'A member', params: MemberIdParams, response: responses({ 200: MemberView }, [401, 404]) } },
-    async (request) => toMemberView(await memberOrRefuse(request.params.id)),
+    async (request) => toMemberView(await memberOrRefuse(deps, request.params.id)),
   );
 
   app.get(
@@ -102,7 +95,7 @@ export function memberRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const member = await memberOrRefuse(request.params.id);
+      const member = await memberOrRefuse(deps, request.params.id);
       const periods = await listMemberships(deps.db, member.id);
       return periods.map((p) => ({ startedAt: p.startedAt.toString(), endedAt: p.endedAt?.toString() ?? null }));
     },
@@ -112,7 +105,7 @@ export function memberRoutes(app: App, deps: AppDeps): void {
     '/v1/members/:id/contracts',
     { schema: { tags: ['members'], summary: 'Contracts (lines)', params: MemberIdParams, response: responses({ 200: Type.Array(ContractView) }, [401, 404]) } },
     async (request) => {
-      const member = await memberOrRefuse(request.params.id);
+      const member = await memberOrRefuse(deps, request.params.id);
       return (await listContracts(deps.db, member.id)).map(toContractView);
     },
   );
@@ -137,7 +130,7 @@ export function memberRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const member = await memberOrRefuse(request.params.id);
+      const member = await memberOrRefuse(deps, request.params.id);
       const status = await getStatus(deps.db, member.id);
       const changes = await listStatusChanges(deps.db, member.id);
       return {
@@ -164,7 +157,7 @@ export function memberRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const member = await memberOrRefuse(request.params.id);
+      const member = await memberOrRefuse(deps, request.params.id);
       const now = deps.clock.now();
       const { link, created } = await deps.db.transaction((tx) =>
         linkAccount(tx, { program: member.program, memberId: member.id, ...request.body }, { now, actor: actorOf(request) }),
@@ -177,7 +170,7 @@ export function memberRoutes(app: App, deps: AppDeps): void {
     '/v1/members/:id/links',
     { schema: { tags: ['members'], summary: 'Linked accounts', params: MemberIdParams, response: responses({ 200: Type.Array(LinkView) }, [401, 404]) } },
     async (request) => {
-      const member = await memberOrRefuse(request.params.id);
+      const member = await memberOrRefuse(deps, request.params.id);
       return (await listLinks(deps.db, member.id)).map(toLinkView);
     },
   );

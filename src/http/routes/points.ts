@@ -2,10 +2,11 @@ import { Temporal } from 'temporal-polyfill';
 import { Type } from 'typebox';
 import { refusal } from '../../errors.js';
 import { getBalance, listTransactions, post, type LedgerOp, type LedgerTransaction } from '../../ledger/index.js';
-import { getMember } from '../../members/index.js';
 import { expiresAtFor } from '../../programs/index.js';
 import type { App, AppDeps } from '../app.js';
 import { actorOf } from '../auth.js';
+import { memberOrRefuse, memberWithProgram } from '../lookups.js';
+import { decodeCursor, keysetPage } from '../pagination.js';
 import { IdempotencyKeyHeader, Instant, MemberIdParams, responses } from '../schemas.js';
 
 /** A bound on every amount (tigerbeetle: a limit on everything); far above any real adjustment. */
@@ -67,20 +68,7 @@ function toTransactionView(t: LedgerTransaction) {
   };
 }
 
-const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString();
-  if (!/^txn_[0-9a-f]{32}$/.test(id)) throw refusal('invalid_request', 'querystring.cursor: is not a cursor this API gave out');
-  return id;
-}
-
 export function pointsRoutes(app: App, deps: AppDeps): void {
-  const memberOrRefuse = async (id: string) => {
-    const member = await getMember(deps.db, id);
-    if (!member) throw refusal('not_found', `There is no member ${id}`);
-    return member;
-  };
-
   app.post(
     '/v1/members/:id/adjustments',
     {
@@ -96,9 +84,7 @@ export function pointsRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const member = await memberOrRefuse(request.params.id);
-      const program = deps.programs.get(member.program);
-      if (!program) throw refusal('unknown_program', `The member's program ${member.program} is not loaded`);
+      const { member, program } = await memberWithProgram(deps, request.params.id);
       const { points, reason, expiresAt } = request.body;
       if (points === 0) throw refusal('invalid_request', 'body.points: must not be 0');
       const now = deps.clock.now();
@@ -132,7 +118,7 @@ export function pointsRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const member = await memberOrRefuse(request.params.id);
+      const member = await memberOrRefuse(deps, request.params.id);
       const now = deps.clock.now();
       const asOf = request.query.asOf === undefined ? now : Temporal.Instant.from(request.query.asOf);
       if (Temporal.Instant.compare(asOf, now) < 0) {
@@ -162,14 +148,10 @@ export function pointsRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const member = await memberOrRefuse(request.params.id);
-      const limit = request.query.limit ?? 50;
-      const before = request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor);
-      // One row more than asked tells whether there is a next page.
-      const rows = await listTransactions(deps.db, member.id, { limit: limit + 1, before });
-      const items = rows.slice(0, limit);
-      const last = items.at(-1);
-      return { items: items.map(toTransactionView), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+      const member = await memberOrRefuse(deps, request.params.id);
+      const before = decodeCursor(request.query.cursor, /^txn_[0-9a-f]{32}$/);
+      const page = await keysetPage(request.query.limit ?? 50, (limit) => listTransactions(deps.db, member.id, { limit, before }));
+      return { items: page.items.map(toTransactionView), nextCursor: page.nextCursor };
     },
   );
 }

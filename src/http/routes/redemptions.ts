@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { refusal } from '../../errors.js';
-import { getMember } from '../../members/index.js';
 import type { Program } from '../../programs/index.js';
 import { issueStepUpKey, listRedemptions, listRewards, redeem, refund, type Redemption, type RewardListing } from '../../redemption/index.js';
 import type { App, AppDeps } from '../app.js';
 import { actorOf } from '../auth.js';
+import { memberWithProgram, programOrRefuse } from '../lookups.js';
+import { decodeCursor, keysetPage } from '../pagination.js';
 import { IdempotencyKeyHeader, Instant, MemberIdParams, responses } from '../schemas.js';
 import { PostalAddressSchema } from './member-views.js';
 
@@ -146,13 +146,6 @@ const RefundBody = Type.Object(
   { ...closed, examples: [{ points: 500 }, {}] },
 );
 
-const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
-function decodeCursor(cursor: string): string {
-  const id = Buffer.from(cursor, 'base64url').toString();
-  if (!/^rdm_[0-9a-z]{26}$/.test(id)) throw refusal('invalid_request', 'querystring.cursor: is not a cursor this API gave out');
-  return id;
-}
-
 function toRedemptionView(r: Redemption) {
   return { ...r, createdAt: r.createdAt.toString() };
 }
@@ -171,14 +164,6 @@ function fromTrustedLine(program: Program, request: FastifyRequest): boolean {
 }
 
 export function redemptionRoutes(app: App, deps: AppDeps): void {
-  const memberOrRefuse = async (id: string) => {
-    const member = await getMember(deps.db, id);
-    if (!member) throw refusal('not_found', `There is no member ${id}`);
-    const program = deps.programs.get(member.program);
-    if (!program) throw refusal('unknown_program', `The member's program ${member.program} is not loaded`);
-    return { member, program };
-  };
-
   app.post(
     '/v1/members/:id/redemptions',
     {
@@ -201,7 +186,7 @@ export function redemptionRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const { member, program } = await memberOrRefuse(request.params.id);
+      const { member, program } = await memberWithProgram(deps, request.params.id);
       const { receipt } = await redeem(
         deps.db,
         { program, member, request: request.body, idempotencyKey: request.headers['idempotency-key'], trustedLine: fromTrustedLine(program, request) },
@@ -229,14 +214,10 @@ export function redemptionRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const { member } = await memberOrRefuse(request.params.id);
-      const limit = request.query.limit ?? 50;
-      const before = request.query.cursor === undefined ? undefined : decodeCursor(request.query.cursor);
-      // One row more than asked tells whether there is a next page.
-      const rows = await listRedemptions(deps.db, member.id, { limit: limit + 1, before });
-      const items = rows.slice(0, limit);
-      const last = items.at(-1);
-      return { items: items.map(toRedemptionView), nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+      const { member } = await memberWithProgram(deps, request.params.id);
+      const before = decodeCursor(request.query.cursor, /^rdm_[0-9a-z]{26}$/);
+      const page = await keysetPage(request.query.limit ?? 50, (limit) => listRedemptions(deps.db, member.id, { limit, before }));
+      return { items: page.items.map(toRedemptionView), nextCursor: page.nextCursor };
     },
   );
 
@@ -260,7 +241,7 @@ export function redemptionRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const { member, program } = await memberOrRefuse(request.params.id);
+      const { member, program } = await memberWithProgram(deps, request.params.id);
       const { receipt } = await refund(
         deps.db,
         { program, memberId: member.id, redemptionId: request.params.redemptionId, points: request.body.points, idempotencyKey: request.headers['idempotency-key'] },
@@ -285,7 +266,7 @@ export function redemptionRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request, reply) => {
-      const { member, program } = await memberOrRefuse(request.params.id);
+      const { member, program } = await memberWithProgram(deps, request.params.id);
       const issued = await issueStepUpKey(deps.db, program, member.id, { now: deps.clock.now(), actor: actorOf(request) });
       const view = { id: issued.id, expiresAt: issued.expiresAt.toString() };
       return reply.code(201).send(deps.testClock ? { ...view, key: issued.key } : view);
@@ -303,8 +284,7 @@ export function redemptionRoutes(app: App, deps: AppDeps): void {
       },
     },
     async (request) => {
-      const program = deps.programs.get(request.params.program);
-      if (!program) throw refusal('unknown_program', `There is no program "${request.params.program}"`);
+      const program = programOrRefuse(deps, request.params.program);
       return { items: (await listRewards(deps.db, program)).map(toRewardView) };
     },
   );
