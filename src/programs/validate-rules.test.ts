@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { formatProblem, loadProgramFile, ProgramLoadError, type ProgramLoadProblem } from './index.js';
+import { programLoadProblems } from '../../test/support/programs.js';
+import { formatProblem, type ProgramLoadProblem } from './index.js';
 
 /** Lines 1–8 of a valid program; each case appends a tiers or earning section from line 9. */
 const head = [
@@ -33,17 +31,7 @@ const tenureLadder = (rows: string) => `tiers:
 ${rows}`;
 
 function load(section: string): ProgramLoadProblem[] {
-  const root = mkdtempSync(join(tmpdir(), 'pointbook-rules-'));
-  mkdirSync(join(root, 'x'));
-  const file = join(root, 'x', 'program.yaml');
-  writeFileSync(file, `${head}\n${section}`);
-  try {
-    loadProgramFile(file);
-  } catch (error) {
-    assert.ok(error instanceof ProgramLoadError, String(error));
-    return [...error.errors];
-  }
-  return [];
+  return programLoadProblems('x', `${head}\n${section}`);
 }
 
 describe('the loader accepts tiers and earning rules', () => {

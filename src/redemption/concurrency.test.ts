@@ -3,15 +3,14 @@
 // read-then-write variant of each guard. PGlite has one connection, so there the file registers
 // a single skipped test that says so.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { before, it } from 'node:test';
 import { Temporal } from 'temporal-polyfill';
 import { statement, type Db } from '../db/index.js';
 import { Refusal } from '../errors.js';
 import { getBalance, post, verifyLedger } from '../ledger/index.js';
 import { enrolMember, type Member } from '../members/index.js';
+import { writeProgramFile } from '../../test/support/programs.js';
 import { loadProgramFile, syncPrograms, type Program } from '../programs/index.js';
 import { describeStorage } from '../../test/support/databases.js';
 import { seededRandom } from '../../test/support/ledger-fixtures.js';
@@ -25,11 +24,8 @@ const ctx = { now: NOW, actor: 'test:a2' };
 
 function programFile(): string {
   const rewards = SEEDS.map((seed) => `    - { id: item-${seed}, names: { ja: 品${seed}, en: Item ${seed} }, points: 500, stock: 10, kind: item, shipping: none }`);
-  const root = mkdtempSync(join(tmpdir(), 'pointbook-a2-'));
-  mkdirSync(join(root, 'a2-lab'));
-  const file = join(root, 'a2-lab', 'program.yaml');
-  writeFileSync(
-    file,
+  return writeProgramFile(
+    'a2-lab',
     [
       'key: a2-lab',
       'name: A2 lab',
@@ -45,7 +41,6 @@ function programFile(): string {
       '',
     ].join('\n'),
   );
-  return file;
 }
 
 let sequence = 0;

@@ -1,25 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { formatProblem, loadProgramFile, loadPrograms, ProgramLoadError } from '../programs/index.js';
+import { programLoadProblems } from '../../test/support/programs.js';
+import { formatProblem, loadPrograms } from '../programs/index.js';
 
 /** Lines 1–7 of a valid program at 3 pt = 2 yen (whole yen need multiples of 3); the redemption section starts on line 8. */
 const head = ['key: x', 'name: X', 'timeZone: Asia/Tokyo', 'currency: JPY', 'pointValue: { points: 3, amountMinor: 2 }', 'expiry: { policy: none }', 'redemption:'].join('\n');
 
 function problems(section: string): string[] {
-  const root = mkdtempSync(join(tmpdir(), 'pointbook-redemption-config-'));
-  mkdirSync(join(root, 'x'));
-  const file = join(root, 'x', 'program.yaml');
-  writeFileSync(file, `${head}\n${section}`);
-  try {
-    loadProgramFile(file);
-  } catch (error) {
-    assert.ok(error instanceof ProgramLoadError, String(error));
-    return error.errors.map((e) => formatProblem({ ...e, file: 'x' }));
-  }
-  return [];
+  return programLoadProblems('x', `${head}\n${section}`).map((e) => formatProblem({ ...e, file: 'x' }));
 }
 
 const reward = (extra = '') => `    - { id: mug, names: { ja: マグ, en: Mug }, points: 30, kind: item, shipping: required${extra} }`;

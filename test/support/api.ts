@@ -1,6 +1,3 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
@@ -8,7 +5,7 @@ import { Temporal } from 'temporal-polyfill';
 import { TestClock } from '../../src/clock.js';
 import type { App } from '../../src/http/app.js';
 import { assembleApp } from '../../src/http/assemble.js';
-import { loadProgramFile, loadPrograms, type Program } from '../../src/programs/index.js';
+import { loadPrograms, type Program } from '../../src/programs/index.js';
 import { describeStorage, type StorageContext } from './databases.js';
 
 export const TOKEN = 'test-operator-token';
@@ -108,11 +105,5 @@ export function problemCode(response: LightMyRequestResponse): string {
   return response.json<{ code: string }>().code;
 }
 
-/** A test-only program from YAML text, loaded through the real loader (folder name = key). */
-export function programFromYaml(key: string, yaml: string): Program {
-  const root = mkdtempSync(join(tmpdir(), `pointbook-${key}-`));
-  mkdirSync(join(root, key));
-  const file = join(root, key, 'program.yaml');
-  writeFileSync(file, yaml);
-  return loadProgramFile(file);
-}
+
+export { programFromYaml } from './programs.js';
