@@ -35,9 +35,10 @@ export function registerJobCommands(program: Command, config: Config): void {
   ).action(async (job: string, options: JobOptions) => {
     if (!isJobName(job)) throw refusal('invalid_request', `no job "${job}"; jobs are ${jobNames.join(', ')}`);
     const registry = createRegistry(loadPrograms(options.programs ?? config.programsDir));
-    const key = options.program ?? (job === 'expire' ? registry.list()[0]?.key : undefined);
-    const target = key ? registry.get(key) : undefined;
-    if (!target) throw refusal('unknown_program', `give --program, one of ${registry.list().map((p) => p.key).join(', ')}`);
+    const target = options.program === undefined ? undefined : registry.get(options.program);
+    if (job !== 'expire' && !target) {
+      throw refusal('unknown_program', `give --program, one of ${registry.list().map((p) => p.key).join(', ')}`);
+    }
     const db = await openMigratedDb(config, options);
     const bar = progressBar(job);
     bar.start();

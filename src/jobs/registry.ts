@@ -17,7 +17,8 @@ export function isJobName(name: string): name is JobName {
 
 export interface JobRequest {
   job: JobName;
-  program: Program;
+  /** Every job but expire, which covers all programs' lots at once. */
+  program?: Program | undefined;
   /** 'YYYY-MM', for monthly jobs (status, monthly-grant). */
   month?: string | undefined;
   /** For instant jobs (expire, forfeit). */
@@ -27,12 +28,17 @@ export interface JobRequest {
 /** Runs one job for one period; a finished period is not run again. */
 export async function runJob(db: Db, request: JobRequest, ctx: JobContext): Promise<JobOutcome> {
   const { job, program } = request;
+  if (job === 'expire') {
+    if (!request.asOf) throw refusal('invalid_request', 'expire runs as of an instant: give asOf');
+    return runExpiry(db, request.asOf, ctx);
+  }
+  if (!program) throw refusal('unknown_program', `${job} runs for one program: name it`);
   if (job === 'status' || job === 'monthly-grant') {
     if (!request.month) throw refusal('invalid_request', `${job} runs for a billing month: give month as YYYY-MM`);
     return job === 'status' ? runStatus(db, program, request.month, ctx) : runMonthlyGrant(db, program, request.month, ctx);
   }
   if (!request.asOf) throw refusal('invalid_request', `${job} runs as of an instant: give asOf`);
-  return job === 'expire' ? runExpiry(db, request.asOf, ctx) : runForfeit(db, program, request.asOf, ctx);
+  return runForfeit(db, program, request.asOf, ctx);
 }
 
 export interface Schedule {
