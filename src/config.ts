@@ -20,6 +20,18 @@ export interface Config {
   readonly logLevel: string;
   /** POINTBOOK_DB_POOL_SIZE: PostgreSQL connections in the pool. Default 10. */
   readonly poolSize: number;
+  /** POINTBOOK_PUBLIC_URL: where members reach the portal, for emailed links. Default http://localhost:PORT */
+  readonly publicUrl: string;
+  /** POINTBOOK_SMTP_URL: smtp://user:pass@host:port (or smtps://). Unset: email waits in the outbox. */
+  readonly smtpUrl: string | undefined;
+  /** POINTBOOK_MAIL_FROM: the From header of our email. */
+  readonly mailFrom: string | undefined;
+  /**
+   * POINTBOOK_TRUST_PROXY: which proxies may say who the client is (X-Forwarded-For), for log-in
+   * throttling by address: `true` (any; only behind a proxy that overwrites the header) or
+   * addresses/CIDRs (`10.0.0.0/8,127.0.0.1`). Unset: none.
+   */
+  readonly trustProxy: boolean | string | undefined;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -32,6 +44,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     host: env.HOST ?? '127.0.0.1',
     logLevel: env.POINTBOOK_LOG_LEVEL ?? 'info',
     poolSize: integer(env.POINTBOOK_DB_POOL_SIZE, 10, 'POINTBOOK_DB_POOL_SIZE'),
+    publicUrl: env.POINTBOOK_PUBLIC_URL || `http://localhost:${integer(env.PORT, 3000, 'PORT')}`,
+    smtpUrl: env.POINTBOOK_SMTP_URL || undefined,
+    mailFrom: env.POINTBOOK_MAIL_FROM || undefined,
+    trustProxy: env.POINTBOOK_TRUST_PROXY ? env.POINTBOOK_TRUST_PROXY === 'true' || env.POINTBOOK_TRUST_PROXY : undefined,
   });
 }
 

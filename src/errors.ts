@@ -71,7 +71,23 @@ export const refusals = {
     en: 'Use the registered line or a step-up key',
     ja: 'ご登録の回線から、または認証キーを使って申し込んでください',
   },
+  no_email: { status: 422, en: 'There is no email address to send this to', ja: '送信先のメールアドレスが登録されていません' },
   not_refundable: { status: 422, en: 'This redemption cannot be refunded', ja: 'この交換は返還できません' },
+  // Accounts (FL-1)
+  login_failed: { status: 401, en: 'The email or the password is wrong', ja: 'メールアドレスまたはパスワードが違います' },
+  too_many_attempts: { status: 429, en: 'Too many attempts; try again later', ja: '試行回数が多すぎます。しばらくしてからお試しください' },
+  account_pending: {
+    status: 403,
+    en: 'The sign-up is being checked against the contract',
+    ja: 'ご契約内容を確認中です',
+  },
+  signup_not_offered: { status: 422, en: 'The program does not offer this kind of sign-up', ja: 'このプログラムではこの方法で登録できません' },
+  access_key_mismatch: { status: 422, en: 'The customer id and access key do not match', ja: 'お客さまIDとアクセスキーが一致しません' },
+  account_exists: { status: 409, en: 'There is already a log-in for this customer or email', ja: 'このお客さままたはメールアドレスは登録済みです' },
+  link_invalid: { status: 422, en: 'The link has expired or was already used', ja: 'リンクの有効期限が切れているか、使用済みです' },
+  weak_password: { status: 422, en: 'The password is too weak', ja: 'パスワードが弱すぎます' },
+  signup_not_pending: { status: 409, en: 'The sign-up is not waiting for review', ja: 'この登録は確認待ちではありません' },
+  operator_exists: { status: 409, en: 'An operator with this email already exists', ja: 'このメールアドレスのオペレーターは既に存在します' },
 } as const satisfies Record<string, { status: number; en: string; ja: string }>;
 
 export type RefusalCode = keyof typeof refusals;

@@ -13,6 +13,9 @@ import { describeStorage } from './support/databases.js';
 const keyedOtherwise: Record<string, string> = {
   member_directory: 'the way in from (program, external id); distributed by its own key (docs/decisions.md)',
   link_directory: 'the way in from (program, system, account id) of a linked account; distributed by its own key',
+  account_directory: 'the way in from (program, log-in email) to a member account; distributed by its own key',
+  signups: 'an applicant is not a member until the sign-up is verified; keyed by its own id',
+  outbox_messages: 'recipients need not be members (applicants); keyed by its own id, found by the deliverer by due time',
 };
 
 const constraints = statement('test.schema.constraints', `

@@ -3,6 +3,7 @@ import { Temporal } from 'temporal-polyfill';
 import { systemClock, TestClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { assembleApp } from '../http/assemble.js';
+import { transportFromUrl } from '../notifications/index.js';
 import { loadPrograms } from '../programs/index.js';
 import { describeDb, openMigratedDb, type StorageOptions } from './database.js';
 import { resolveAdminToken } from './token.js';
@@ -26,9 +27,22 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
   const admin = resolveAdminToken(config.adminToken, options.data ?? config.dataDir, !options.memory);
 
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
-  const { app, scheduler } = await assembleApp({ db, programs, clock, testClock, adminToken: admin.token, logger });
+  const mailTransport = config.smtpUrl ? transportFromUrl(config.smtpUrl) : undefined;
+  const { app, scheduler, mailer } = await assembleApp({
+    db,
+    programs,
+    clock,
+    testClock,
+    adminToken: admin.token,
+    logger,
+    publicUrl: config.publicUrl,
+    mailTransport,
+    mailFrom: config.mailFrom,
+    trustProxy: config.trustProxy,
+  });
   // On the wall clock the scheduler follows time; on a test clock, jobs run as the clock is moved.
   if (!testClock) scheduler.start();
+  mailer.start();
   const host = options.host ?? config.host;
   await app.listen({ port: options.port ?? config.port, host });
   const address = app.server.address();
@@ -39,12 +53,14 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
     `database: ${describeDb(config, options)}`,
     `programs: ${programs.map((p) => p.key).join(', ') || '(none)'}`,
     `operator token (${admin.source}): ${admin.token}`,
+    config.smtpUrl ? `email: sent through ${new URL(config.smtpUrl).host}` : 'email: POINTBOOK_SMTP_URL is not set, so email waits in the outbox (sign-up and reset links included)',
     ...(testClock ? [`test clock: ${testClock.now()} — move it with POST /v1/test-clock`] : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 
   return async () => {
-    await app.close();
+    await app.close(); // stops the scheduler and the mailer
+    mailTransport?.close();
     await db.close();
   };
 }

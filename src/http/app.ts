@@ -7,12 +7,16 @@ import type { Clock, TestClock } from '../clock.js';
 import type { Db } from '../db/index.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import type { ProgramRegistry } from '../programs/index.js';
-import { operatorAuthenticator } from './auth.js';
+import type { AccountsEnv } from '../accounts/index.js';
+import { accessRule } from './access.js';
+import { authenticator, authorize } from './auth.js';
 import { registerErrorHandling } from './errors.js';
+import { authRoutes } from './routes/auth.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { memberRoutes } from './routes/members.js';
+import { operatorRoutes } from './routes/operators.js';
 import { pointsRoutes } from './routes/points.js';
 import { programRoutes } from './routes/programs.js';
 import { redemptionRoutes } from './routes/redemptions.js';
@@ -28,16 +32,19 @@ export interface AppDeps {
   testClock?: TestClock | undefined;
   programs: ProgramRegistry;
   adminToken: string;
+  /** Sign-up, log-in and the emails they send. */
+  accounts: AccountsEnv;
   /** Runs due jobs; moving the test clock runs what fell due in between. */
   scheduler?: Scheduler | undefined;
 }
 
 /**
  * The HTTP API, apart from `listen()` so tests drive it through `app.inject()`.
- * Everything under /v1 needs the operator token; /health and /docs are open.
+ * Every route has a row in the role table (access.ts): the server does not start otherwise.
  */
-export async function buildApp(deps: AppDeps, options: { logger?: FastifyBaseLogger } = {}): Promise<App> {
+export async function buildApp(deps: AppDeps, options: { logger?: FastifyBaseLogger | undefined; trustProxy?: boolean | string | undefined } = {}): Promise<App> {
   const app: App = Fastify({
+    trustProxy: options.trustProxy ?? false,
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     // Ids of requests appear in logs and in 500 answers, so support can find the fault.
     requestIdHeader: 'x-request-id',
@@ -55,16 +62,37 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyBaseLog
         version: '1',
         description: 'Members, points ledger, programs. Errors are RFC 9457 problem+json with a stable `code` (docs/errors.md).',
       },
-      components: { securitySchemes: { operatorToken: { type: 'http', scheme: 'bearer' } } },
-      security: [{ operatorToken: [] }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'The operator API token, or a session token from a member or operator log-in' },
+        },
+      },
+      security: [{ bearer: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) return;
+    for (const method of [route.method].flat()) {
+      const access = accessRule(method, route.url);
+      if (!access) throw new Error(`${method} ${route.url} has no row in the role table: add one to src/http/access.ts`);
+      route.config = { ...route.config, access };
+    }
+  });
+  const authenticate = authenticator(deps);
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (!access) return; // /docs and unknown routes
+    request.principal = await authenticate(request);
+    authorize(access, request.principal, request.params as Record<string, string>);
+  });
+
   healthRoutes(app, deps);
   await app.register(async (v1) => {
     const scoped = v1.withTypeProvider<TypeBoxTypeProvider>();
-    scoped.addHook('onRequest', operatorAuthenticator(deps.adminToken));
+    authRoutes(scoped, deps);
+    operatorRoutes(scoped, deps);
     programRoutes(scoped, deps);
     memberRoutes(scoped, deps);
     pointsRoutes(scoped, deps);

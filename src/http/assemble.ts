@@ -1,7 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Transporter } from 'nodemailer';
 import type { Clock, TestClock } from '../clock.js';
 import type { Db } from '../db/index.js';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.js';
+import { createMailer, type Mailer } from '../notifications/index.js';
 import { createRegistry, syncPrograms, type Program } from '../programs/index.js';
 import { buildApp, type App } from './app.js';
 
@@ -12,25 +14,49 @@ export interface AssembleInput {
   /** The same object as `clock` when the server runs on a test clock. */
   testClock?: TestClock | undefined;
   adminToken: string;
+  /** Where the member portal is, for emailed links. Default http://localhost:3000 */
+  publicUrl?: string | undefined;
+  /** SMTP; none keeps email waiting in the outbox. */
+  mailTransport?: Transporter | undefined;
+  /** The From header of our email. */
+  mailFrom?: string | undefined;
   /** Quiet when absent. */
   logger?: FastifyBaseLogger | undefined;
+  /** Proxies trusted to name the client (POINTBOOK_TRUST_PROXY). */
+  trustProxy?: boolean | string | undefined;
 }
 
 const quiet = { info: () => {}, error: () => {} };
 
 /**
- * The one wiring of the product: programs recorded in the database, the registry, the scheduler
- * and the HTTP app, for `pointbook serve`, the simulator and the tests alike. The scheduler is
- * returned unstarted (on a test clock, moving the clock runs due jobs) and stops with the app.
+ * The one wiring of the product: programs recorded in the database, the registry, the scheduler,
+ * the mailer and the HTTP app, for `pointbook serve`, the simulator and the tests alike. The
+ * scheduler and the mailer's periodic sweep are returned unstarted (on a test clock, moving the
+ * clock runs due jobs); email queued by a request is sent right after its commit. Both stop with the app.
  */
-export async function assembleApp(input: AssembleInput): Promise<{ app: App; scheduler: Scheduler }> {
+export async function assembleApp(input: AssembleInput): Promise<{ app: App; scheduler: Scheduler; mailer: Mailer }> {
   await syncPrograms(input.db, input.programs, input.clock.now());
   const programs = createRegistry(input.programs);
-  const scheduler = createScheduler({ db: input.db, clock: input.clock, programs, log: input.logger ?? quiet });
+  const log = input.logger ?? quiet;
+  const scheduler = createScheduler({ db: input.db, clock: input.clock, programs, log });
+  const mailer = createMailer({ db: input.db, transport: input.mailTransport, from: input.mailFrom ?? defaultMailFrom, clock: input.clock, log });
   const app = await buildApp(
-    { db: input.db, clock: input.clock, testClock: input.testClock, programs, adminToken: input.adminToken, scheduler },
-    { logger: input.logger },
+    {
+      db: input.db,
+      clock: input.clock,
+      testClock: input.testClock,
+      programs,
+      adminToken: input.adminToken,
+      accounts: { db: input.db, publicUrl: input.publicUrl ?? 'http://localhost:3000', mailQueued: () => mailer.kick() },
+      scheduler,
+    },
+    { logger: input.logger, trustProxy: input.trustProxy },
   );
-  app.addHook('onClose', () => scheduler.stop());
-  return { app, scheduler };
+  app.addHook('onClose', async () => {
+    await scheduler.stop();
+    await mailer.stop();
+  });
+  return { app, scheduler, mailer };
 }
+
+export const defaultMailFrom = 'Pointbook <no-reply@pointbook.localhost>';

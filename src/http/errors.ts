@@ -55,6 +55,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof Refusal) {
       request.log.info({ code: error.code }, 'refused');
+      if (typeof error.params.retryAfter === 'number') void reply.header('retry-after', String(error.params.retryAfter));
       return problem(request, reply, error.code, error.message, error.params);
     }
     if (error.validation) {

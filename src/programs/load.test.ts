@@ -68,6 +68,7 @@ describe('loadPrograms on examples/programs', () => {
       sourceFile: undefined,
       earning: undefined,
       redemption: undefined,
+      accounts: { signUp: ['access_key', 'easy'], defaultLocale: 'ja' },
     });
   });
 

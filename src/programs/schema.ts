@@ -235,6 +235,23 @@ export const RedemptionSchema = Type.Object(
   closed,
 );
 
+export const signUpKinds = ['access_key', 'registered_email', 'easy'] as const;
+export const locales = ['ja', 'en'] as const;
+
+/**
+ * FL-1: how members get a log-in. `access_key`: customer id + the access key of the activation
+ * letter, then a link to the given email. `registered_email`: customer id, then a link to the email
+ * already on record. `easy`: name, phone and email, checked against the contract by an operator.
+ */
+export const AccountsSchema = Type.Object(
+  {
+    signUp: Type.Array(Type.Enum([...signUpKinds]), { minItems: 1, maxItems: signUpKinds.length, uniqueItems: true }),
+    /** The language of emails when the person chose none. */
+    defaultLocale: Type.Optional(Type.Enum([...locales])),
+  },
+  closed,
+);
+
 export const ProgramSchema = Type.Object(
   {
     key: Type.String({ pattern: programKeyPattern, maxLength: 64 }),
@@ -263,6 +280,7 @@ export const ProgramSchema = Type.Object(
     tiers: Type.Optional(TiersSchema),
     earning: Type.Optional(EarningSchema),
     redemption: Type.Optional(RedemptionSchema),
+    accounts: Type.Optional(AccountsSchema),
   },
   closed,
 );
@@ -285,6 +303,8 @@ export type ForfeitEvent = (typeof forfeitEvents)[number];
 export type RedemptionConfig = Static<typeof RedemptionSchema>;
 export type RewardConfig = Static<typeof Reward>;
 export type RedemptionKind = (typeof redemptionKinds)[number];
+export type SignUpKind = (typeof signUpKinds)[number];
+export type Locale = (typeof locales)[number];
 
 /** A definition that passed every check, and the file it came from (for messages and audits). */
 export type Program = ProgramDefinition & { sourceFile: string };
@@ -298,6 +318,7 @@ export const defaultCreditOn = 'placement';
 export const defaultPromotionStacking = 'best';
 /** SR-6 without a stated policy: a return never takes the balance below zero. */
 export const defaultClawback = 'up_to_available';
+export const defaultLocale = 'ja';
 /** FL-5 and ASVS 6.5.5: a step-up key lives 10 minutes; 10 wrong keys a day stop them for the day. */
 export const defaultStepUpKeyValidMinutes = 10;
 export const defaultStepUpMaxFailuresPerDay = 10;

@@ -134,7 +134,7 @@ async function stockProblems(db: Db, program: Program, seed: number): Promise<st
   const members: Member[] = [];
   for (let n = 0; n < CONNECTIONS; n += 1) members.push(await givenMember(db, program, [{ points: rng.int(500, 1500) }]));
   const proofs: { trustedLine: boolean; key?: string }[] = [];
-  for (const m of members) proofs.push(rng.int(0, 1) ? { trustedLine: true } : { trustedLine: false, key: (await issueStepUpKey(db, program, m.id, ctx)).key });
+  for (const m of members) proofs.push(rng.int(0, 1) ? { trustedLine: true } : { trustedLine: false, key: (await issueStepUpKey(db, program, m.id, { email: `${m.id}@example.jp`, locale: 'ja' }, ctx)).key });
   await awaitConnectionBudget(db);
   const outcomes = await Promise.all(
     members.map((member, n) =>

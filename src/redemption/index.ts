@@ -2,7 +2,7 @@
 // payment at checkout (SR-5) — behind a step-up (FL-5). Points move only through the ledger.
 // See README.md.
 export { redeem, type RedeemInput, type Redeemed } from './redeem.js';
-export { refund, type RefundInput, type RefundReceipt } from './refund.js';
+export { refund, refundOrder, type OrderRefundInput, type OrderReturned, type RefundInput, type RefundReceipt } from './refund.js';
 export { listRedemptions } from './history.js';
 export { listRewards, type RewardListing } from './catalog.js';
 export { issueStepUpKey, type IssuedStepUpKey } from './step-up.js';

@@ -3,7 +3,8 @@ import type { Temporal } from 'temporal-polyfill';
 import type { Db, Queryable } from '../db/index.js';
 import { refusal } from '../errors.js';
 import { newId } from '../ids.js';
-import type { Program } from '../programs/index.js';
+import { enqueueEmail } from '../notifications/index.js';
+import type { Locale, Program } from '../programs/index.js';
 import { defaultStepUpKeyValidMinutes, defaultStepUpMaxFailuresPerDay, type RedemptionKind } from '../programs/schema.js';
 import * as sql from './sql.js';
 import type { StepUpMethod } from './sql.js';
@@ -23,10 +24,27 @@ export interface IssuedStepUpKey {
   key: string;
 }
 
-/** Issues a key for the member (revoking any earlier one still live); the caller delivers it. */
-export async function issueStepUpKey(db: Db, program: Program, memberId: string, ctx: { now: Temporal.Instant; actor: string }): Promise<IssuedStepUpKey> {
+/** Where a key goes: the member's own email (their log-in's, else the one on record). */
+export interface KeyDelivery {
+  email: string | null;
+  locale: Locale;
+}
+
+/**
+ * Issues a key for the member (revoking any earlier one still live) and queues the email that
+ * carries it, in one transaction: a key exists only if its email will go out.
+ */
+export async function issueStepUpKey(
+  db: Db,
+  program: Program,
+  memberId: string,
+  delivery: KeyDelivery,
+  ctx: { now: Temporal.Instant; actor: string },
+): Promise<IssuedStepUpKey> {
   const stepUp = program.redemption?.stepUp;
   if (!stepUp) throw refusal('redemption_not_offered', `Program ${program.key} asks for no step-up, so it issues no step-up keys`);
+  const to = delivery.email;
+  if (!to) throw refusal('no_email', "The member has no email address for the key; redeem from the member's registered line");
   // Keys must be unpredictable: crypto randomness, not a seeded generator.
   const key = randomInt(0, 1_000_000).toString().padStart(6, '0');
   const id = newId('suk');
@@ -34,6 +52,8 @@ export async function issueStepUpKey(db: Db, program: Program, memberId: string,
   await db.transaction(async (tx) => {
     await tx.query(sql.revokeKeys, [memberId, ctx.now.toString()]);
     await tx.query(sql.insertKey, [memberId, id, keyHash(memberId, key), expiresAt.toString(), ctx.now.toString(), ctx.actor]);
+    const programName = program.names?.[delivery.locale] ?? program.name;
+    await enqueueEmail(tx, { memberId, to, template: 'step_up_key', locale: delivery.locale, vars: { key, expiresAt, programName, timeZone: program.timeZone } }, ctx);
   });
   return { id, expiresAt, key };
 }
@@ -85,7 +105,7 @@ export async function meetStepUp(
 }
 
 const reasons: Record<StepUpRefused, string> = {
-  missing: "Redeem from the member's registered line, or issue a step-up key (POST /v1/members/{id}/step-up-keys) and send it as stepUpKey",
+  missing: "Redeem from the member's registered line, or ask for a step-up key by email (POST /v1/members/{id}/step-up-keys) and send it as stepUpKey",
   wrong_key: 'The step-up key is wrong, expired, already used or replaced by a newer one; issue a new key',
   too_many_failures: "Too many wrong step-up keys today; redeem from the member's registered line, or try again tomorrow",
 };

@@ -7,6 +7,7 @@ import type { App } from '../../src/http/app.js';
 import { assembleApp } from '../../src/http/assemble.js';
 import { loadPrograms, type Program } from '../../src/programs/index.js';
 import { describeStorage, type StorageContext } from './databases.js';
+import { openMailbox, type Mailbox } from './mailbox.js';
 
 export const TOKEN = 'test-operator-token';
 export const START = Temporal.Instant.from('2026-04-01T00:00:00+09:00');
@@ -14,6 +15,8 @@ export const START = Temporal.Instant.from('2026-04-01T00:00:00+09:00');
 export interface ApiContext extends StorageContext {
   readonly app: App;
   readonly clock: TestClock;
+  /** The SMTP server the app sends to (with `options.mailbox`). */
+  readonly mailbox: Mailbox;
 }
 
 /**
@@ -27,11 +30,14 @@ export interface ApiOptions {
   start?: string;
   /** Programs to load besides examples/programs (test-only programs). */
   extraPrograms?: () => Program[];
+  /** Send email to a real SMTP server of the test's own (ctx.mailbox). */
+  mailbox?: boolean;
 }
 
 export function describeApi(title: string, body: (ctx: ApiContext) => void, options: ApiOptions = {}): void {
   describeStorage(title, (storage) => {
     let app: App | undefined;
+    let mailbox: Mailbox | undefined;
     const clock = new TestClock(options.start ? Temporal.Instant.from(options.start) : START);
     const ctx: ApiContext = {
       get backend() {
@@ -47,25 +53,34 @@ export function describeApi(title: string, body: (ctx: ApiContext) => void, opti
         assert.ok(app, 'the app is built');
         return app;
       },
+      get mailbox() {
+        assert.ok(mailbox, 'describeApi(…, { mailbox: true }) opens a mailbox');
+        return mailbox;
+      },
       clock,
     };
     before(async () => {
+      if (options.mailbox) mailbox = await openMailbox();
       ({ app } = await assembleApp({
         db: storage.db,
         programs: [...loadPrograms('examples/programs'), ...(options.extraPrograms?.() ?? [])],
         clock,
         testClock: options.testClock === false ? undefined : clock,
         adminToken: TOKEN,
+        mailTransport: mailbox?.transport,
+        mailFrom: 'Pointbook Test <no-reply@pointbook.test>',
+        publicUrl: 'https://portal.pointbook.test',
       }));
     });
     after(async () => {
       await app?.close();
+      await mailbox?.close();
     });
     body(ctx);
   });
 }
 
-type Method = 'GET' | 'POST';
+type Method = 'GET' | 'POST' | 'DELETE';
 
 /** An operator request with the token; `headers` may override or add. */
 export async function call(
@@ -98,6 +113,11 @@ export async function enrol(app: App, program = 'flets-club', extra: Record<stri
 
 export async function adjust(app: App, memberId: string, points: number, key: string, extra: Record<string, unknown> = {}) {
   return call(app, 'POST', `/v1/members/${memberId}/adjustments`, { points, reason: 'test', ...extra }, { 'idempotency-key': key });
+}
+
+/** Headers that call as someone else: a session token, or no credentials at all (`null`). */
+export function as(token: string | null): Record<string, string> {
+  return { authorization: token === null ? '' : `Bearer ${token}` };
 }
 
 export function problemCode(response: LightMyRequestResponse): string {

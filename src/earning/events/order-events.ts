@@ -2,11 +2,13 @@ import type { Temporal } from 'temporal-polyfill';
 import type { Queryable } from '../../db/index.js';
 import { getBalance, type LedgerOp } from '../../ledger/index.js';
 import { getMember, getStatus } from '../../members/index.js';
+import { assert, Refusal } from '../../errors.js';
 import { defaultClawback, defaultCreditOn, expiresAtFor, type Program } from '../../programs/index.js';
-import { allocateUnits, pointsOfUnits, type OrderLineState } from '../orders/lines.js';
+import { refundOrder, type OrderReturned } from '../../redemption/index.js';
+import { allocateUnits, lineAmounts, pointsOfUnits, returnedShare, type OrderLineState } from '../orders/lines.js';
 import { getOrderForUpdate, insertOrder, saveOrder, type OrderRecord } from '../orders/store.js';
 import { pointsForOrder } from '../order-points.js';
-import type { Handler, HandlerInput } from './handlers.js';
+import type { Handler, HandlerInput, Outcome } from './handlers.js';
 import { postForEvent, postOne } from './post.js';
 import { reject, requireMemberAt } from './rejection.js';
 import type { EventData } from './types.js';
@@ -95,10 +97,18 @@ export const orderShipped: Handler = async (tx, { program, memberId, event }, ct
   return { points: 0, message: toConfirm > 0 ? `SR-3: ${toConfirm} points now available` : undefined };
 };
 
-/** order.returned: SR-6 deducts the points the returned units earned, promotion and bonus parts included. */
-export const orderReturned: Handler = async (tx, { program, memberId, event }, ctx) => {
+/**
+ * order.returned: SR-6 deducts the points the returned units earned, promotion and bonus parts
+ * included; SR-5 refunds the points that paid for the order at checkout in proportion
+ * (`refundOrder`: the returned share of the order's amount, the rest when all of it is back).
+ */
+export const orderReturned: Handler = async (tx, input, ctx) => {
+  const { program, memberId, event } = input;
   const data = event.data as EventData<'order.returned'>;
-  const order = await openOrder(tx, memberId, data.orderId);
+  const order = await orderIfOpen(tx, memberId, data.orderId);
+  // Without the order its amounts are unknown: only a return of all of it can refund (SR-5).
+  if (!order && data.lines) reject('unknown_order', `The member has no order ${data.orderId}`);
+  if (!order) return refundUnknownOrder(tx, input, data.orderId, ctx);
   const units = allocateUnits(order.lines, data.lines, (line) => line.quantity - line.returned);
   if (!units.ok) reject('invalid_event', `Return of order ${data.orderId}: ${units.message}`);
   // Units that shipped gave available points, units that did not are still pending (SR-3): each
@@ -112,22 +122,70 @@ export const orderReturned: Handler = async (tx, { program, memberId, event }, c
     points.pending += pointsOfUnits(line, line.returned + shipped, n - shipped);
     line.returned += n;
   }
+  const refunded = await refundPayments(tx, input, order.orderId, returnedShare(order.lines), ctx);
   const taken = await takeBack(tx, program, memberId, order, points, event, ctx);
   if (order.lines.every((line) => line.returned === line.quantity)) order.status = 'returned';
   await saveOrder(tx, memberId, order, ctx.now);
-  return { points: -taken, message: `SR-6: ${taken} points deducted for the returned items` };
+  return withRefunds({ points: -taken, message: `SR-6: ${taken} points deducted for the returned items` }, refunded);
 };
 
-/** order.cancelled: SR-6 every point the order earned goes back, pending or available. */
-export const orderCancelled: Handler = async (tx, { program, memberId, event }, ctx) => {
+/**
+ * order.cancelled: SR-6 every point the order earned goes back, pending or available; SR-5 every
+ * point that paid for it at checkout and was not refunded yet comes back to the member.
+ */
+export const orderCancelled: Handler = async (tx, input, ctx) => {
+  const { program, memberId, event } = input;
   const data = event.data as EventData<'order.cancelled'>;
-  const order = await openOrder(tx, memberId, data.orderId);
+  const order = await orderIfOpen(tx, memberId, data.orderId);
+  if (!order) return refundUnknownOrder(tx, input, data.orderId, ctx);
+  const refunded = await refundPayments(tx, input, order.orderId, { all: true }, ctx);
   const credits = order.credits.reduce((sum, c) => sum + c.points - c.reversed, 0);
   const taken = await takeBack(tx, program, memberId, order, { pending: order.pending, credits }, event, ctx);
   order.status = 'cancelled';
   await saveOrder(tx, memberId, order, ctx.now);
-  return { points: -taken, message: `SR-6: ${taken} points taken back` };
+  return withRefunds({ points: -taken, message: `SR-6: ${taken} points taken back` }, refunded);
 };
+
+/**
+ * SR-5: an order paid in points at checkout but unknown here (placed before the store account was
+ * linked, or its order.placed was rejected or never sent) still refunds its payments when the
+ * shop cancels it or takes all of it back. With nothing left to refund the event is rejected, as
+ * before, as `unknown_order`.
+ */
+async function refundUnknownOrder(tx: Queryable, input: HandlerInput, orderId: string, ctx: Ctx): Promise<Outcome> {
+  const refunded = await refundPayments(tx, input, orderId, { all: true }, ctx);
+  if (refunded.points === 0) reject('unknown_order', `The member has no order ${orderId}`);
+  return withRefunds({ points: 0 }, refunded);
+}
+
+type Refunded = Awaited<ReturnType<typeof refundOrder>>;
+
+/**
+ * SR-5 in the event's transaction, before SR-6 takes points back, so that this event locks the
+ * redemption rows before the member's ledger account, as a refund by hand does. (An earlier event
+ * of the same member in the batch may already hold the account; a refund by hand racing it is
+ * then a deadlock PostgreSQL breaks by failing one of the two, which the caller retries.) A
+ * refusal of the redemption domain rejects the event (rolled back alone), as a ledger refusal does.
+ */
+async function refundPayments(tx: Queryable, { program, memberId, event }: HandlerInput, orderId: string, returned: OrderReturned, ctx: Ctx): Promise<Refunded> {
+  try {
+    return await refundOrder(tx, { program, memberId, orderId, returned, event: { id: event.id, occurredAt: event.occurredAt } }, ctx);
+  } catch (error) {
+    if (error instanceof Refusal) reject(error.code, error.message);
+    throw error;
+  }
+}
+
+function withRefunds(outcome: Outcome, refunded: Refunded): Outcome {
+  if (refunded.refunds.length === 0) return outcome;
+  const message = `SR-5: ${refunded.points} points of the checkout payment refunded`;
+  return {
+    ...outcome,
+    points: outcome.points + refunded.points,
+    message: outcome.message ? `${outcome.message}; ${message}` : message,
+    refunds: refunded.refunds.map((r) => ({ id: r.id, redemptionId: r.redemptionId, points: r.points })),
+  };
+}
 
 /**
  * Takes points of an order back: `points.pending` from what is still pending (cancelling part of
@@ -174,9 +232,15 @@ async function takeBack(
 }
 
 async function openOrder(tx: Queryable, memberId: string, orderId: string): Promise<OrderRecord> {
-  const order = await getOrderForUpdate(tx, memberId, orderId);
+  const order = await orderIfOpen(tx, memberId, orderId);
   if (!order) reject('unknown_order', `The member has no order ${orderId}`);
-  if (order.status === 'cancelled' || order.status === 'returned') reject('order_closed', `Order ${orderId} is already ${order.status}`);
+  return order;
+}
+
+/** The order, locked, or undefined when the member has none by that id; a closed one is rejected. */
+async function orderIfOpen(tx: Queryable, memberId: string, orderId: string): Promise<OrderRecord | undefined> {
+  const order = await getOrderForUpdate(tx, memberId, orderId);
+  if (order && (order.status === 'cancelled' || order.status === 'returned')) reject('order_closed', `Order ${orderId} is already ${order.status}`);
   return order;
 }
 
@@ -193,9 +257,15 @@ async function earnedPoints(
   const result = pointsForOrder(program, order, { id: memberId, attributes: member.attributes, ...(status ? { tier: status.tier } : {}) });
   if (!result.ok) reject(result.code, result.message.en);
   const { value } = result;
+  const amounts = lineAmounts(order.lines);
+  if (!amounts) reject('invalid_event', `data.lines: the order's total passes ${Number.MAX_SAFE_INTEGER} minor units`);
   return {
     total: value.total,
-    lines: value.lines.map((line) => ({ index: line.index, sku: line.sku, quantity: line.quantity, points: line.points, parts: line.parts, shipped: 0, returned: 0 })),
+    lines: value.lines.map((line) => {
+      const amountMinor = amounts[line.index];
+      assert(amountMinor !== undefined, 'every line of the order has its amount');
+      return { index: line.index, sku: line.sku, quantity: line.quantity, points: line.points, parts: line.parts, amountMinor, shipped: 0, returned: 0 };
+    }),
     message: value.explanation.map((e) => e.message.en).join('; '),
   };
 }

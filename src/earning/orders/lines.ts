@@ -1,7 +1,8 @@
 /**
- * Pure arithmetic of an order's lines: how many of a line's points belong to its first n units.
- * Cumulative flooring makes partial shipments and returns add up exactly: shipping or returning
- * a line in any number of parts moves exactly the line's points, never one more or less (G1).
+ * Pure arithmetic of an order's lines: how many of a line's points (or of its amount) belong to
+ * its first n units. Cumulative flooring makes partial shipments and returns add up exactly:
+ * shipping or returning a line in any number of parts moves exactly the line's points, never one
+ * more or less (G1).
  */
 export interface OrderLineState {
   index: number;
@@ -10,6 +11,12 @@ export interface OrderLineState {
   /** Every point the line earned: base, promotion and bonus parts. */
   points: number;
   parts: { rule: string; points: number }[];
+  /**
+   * What the line cost the customer, in minor units: price × quantity plus its tax, shipping and
+   * fees. SR-5 weighs returns by it (the returned share of a checkout payment). 0 on orders placed
+   * before it was kept, which then refund their points only when returned in full or cancelled.
+   */
+  amountMinor: number;
   shipped: number;
   returned: number;
 }
@@ -54,4 +61,35 @@ export function allocateUnits(
     if (left > 0) return { ok: false, message: `sku ${want.sku}: ${want.quantity} asked, only ${want.quantity - left} open` };
   }
   return { ok: true, take };
+}
+
+/**
+ * The line totals of an order as placed (price × quantity + tax + shipping + fees), or undefined
+ * when the order's total is not a safe integer (no real order comes near 9 × 10^15 minor units).
+ */
+export function lineAmounts(lines: readonly { quantity: number; unitPrice: number; tax?: number; shipping?: number; fees?: number }[]): number[] | undefined {
+  const amounts = lines.map((line) => BigInt(line.unitPrice) * BigInt(line.quantity) + BigInt(line.tax ?? 0) + BigInt(line.shipping ?? 0) + BigInt(line.fees ?? 0));
+  const total = amounts.reduce((sum, amount) => sum + amount, 0n);
+  return total <= BigInt(Number.MAX_SAFE_INTEGER) ? amounts.map(Number) : undefined;
+}
+
+/** Minor units of the first n units of a line: its amount, cumulatively floored like its points. */
+export function amountOfFirstUnits(line: Pick<OrderLineState, 'quantity' | 'amountMinor'>, units: number): number {
+  if (units >= line.quantity) return line.amountMinor;
+  return Number((BigInt(line.amountMinor) * BigInt(units)) / BigInt(line.quantity));
+}
+
+/**
+ * SR-5: how much of the order has come back so far, by amount: every unit (`all`), or the
+ * returned units' amount out of the order's whole amount.
+ */
+export function returnedShare(lines: readonly OrderLineState[]): { all: true } | { all: false; amountMinor: number; ofMinor: number } {
+  if (lines.every((line) => line.returned >= line.quantity)) return { all: true };
+  let amountMinor = 0;
+  let ofMinor = 0;
+  for (const line of lines) {
+    amountMinor += amountOfFirstUnits(line, line.returned);
+    ofMinor += line.amountMinor;
+  }
+  return { all: false, amountMinor, ofMinor };
 }

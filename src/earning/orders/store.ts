@@ -34,7 +34,8 @@ interface Row {
   order_id: string;
   placed_at: Temporal.Instant;
   currency: string;
-  lines: OrderLineState[];
+  /** `amountMinor` is absent on orders stored before SR-5 refunds from events. */
+  lines: (Omit<OrderLineState, 'amountMinor'> & { amountMinor?: number })[];
   points: number;
   hold_transaction: string | null;
   pending: number;
@@ -50,7 +51,7 @@ export async function getOrderForUpdate(db: Queryable, memberId: string, orderId
       orderId: row.order_id,
       placedAt: row.placed_at,
       currency: row.currency,
-      lines: row.lines,
+      lines: row.lines.map((line) => ({ ...line, amountMinor: line.amountMinor ?? 0 })),
       points: row.points,
       holdTransaction: row.hold_transaction,
       pending: row.pending,

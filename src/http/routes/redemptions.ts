@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Program } from '../../programs/index.js';
 import { issueStepUpKey, listRedemptions, listRewards, redeem, refund, type Redemption, type RewardListing } from '../../redemption/index.js';
+import { keyDeliveryFor } from '../../accounts/index.js';
 import type { App, AppDeps } from '../app.js';
 import { actorOf } from '../auth.js';
 import { memberWithProgram, programOrRefuse } from '../lookups.js';
@@ -259,15 +260,17 @@ export function redemptionRoutes(app: App, deps: AppDeps): void {
         summary: 'Issue a one-time step-up key (FL-5)',
         description:
           'A six-digit key, valid for the program\'s `keyValidMinutes` (10), used once; a new key revokes the earlier one. Only its SHA-256 is kept. ' +
-          'Delivery by email comes with member accounts; until then the key is returned only by a server run with --test-clock (for tests and ' +
-          'simulator scenarios, never production: anyone who can move a test clock can do anything), and otherwise never leaves the server.',
+          "It is emailed to the member (their log-in's email, else the one on record; none is 422 no_email). The response carries the key " +
+          'only from a server run with --test-clock (for tests and simulator scenarios, never production: anyone who can move a test clock can do anything).',
         params: MemberIdParams,
-        response: responses({ 201: StepUpKeyView }, [401, 404, 422]),
+        response: responses({ 201: StepUpKeyView }, [401, 403, 404, 422]),
       },
     },
     async (request, reply) => {
       const { member, program } = await memberWithProgram(deps, request.params.id);
-      const issued = await issueStepUpKey(deps.db, program, member.id, { now: deps.clock.now(), actor: actorOf(request) });
+      const delivery = await keyDeliveryFor(deps.db, program, member);
+      const issued = await issueStepUpKey(deps.db, program, member.id, delivery, { now: deps.clock.now(), actor: actorOf(request) });
+      deps.accounts.mailQueued();
       const view = { id: issued.id, expiresAt: issued.expiresAt.toString() };
       return reply.code(201).send(deps.testClock ? { ...view, key: issued.key } : view);
     },

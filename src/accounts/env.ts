@@ -1,0 +1,24 @@
+import type { Temporal } from 'temporal-polyfill';
+import type { Db } from '../db/index.js';
+
+/** What account flows need from the running server. */
+export interface AccountsEnv {
+  db: Db;
+  /** Where the member portal is, for the links we email: POINTBOOK_PUBLIC_URL. */
+  publicUrl: string;
+  /** Called after a commit that queued email, so it goes out now rather than at the next sweep. */
+  mailQueued: () => void;
+}
+
+export interface RequestContext {
+  now: Temporal.Instant;
+  /** Who acts: `anonymous`, `member:<id>`, `operator:<id>`. */
+  actor: string;
+  /** The client address, for throttling. */
+  ip: string;
+}
+
+/** Links carry their token in the fragment, which browsers never send to servers or in Referer headers. */
+export function emailLink(env: AccountsEnv, page: string, token: string): string {
+  return `${env.publicUrl.replace(/\/+$/u, '')}/${page}#token=${token}`;
+}

@@ -1,0 +1,10 @@
+export { issueAccessKey } from './access-keys.js';
+export type { AccountsEnv, RequestContext } from './env.js';
+export { logInMember, logInOperator } from './login.js';
+export { createOperator, disableOperator, getOperator, listOperators, roles, type Operator, type Role } from './operators.js';
+export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.js';
+export { changePassword, requestPasswordReset, resetPassword } from './passwords-change.js';
+export { reviewSignup, signupsToReview, type Signup } from './review.js';
+export { endSession, findSession, type SessionSubject } from './sessions.js';
+export { confirmSignup, startSignup, type SignupConfirmed, type SignupRequest } from './signup.js';
+export { keyDeliveryFor } from './delivery.js';

@@ -1,0 +1,75 @@
+import type { Role } from '../accounts/index.js';
+
+/**
+ * Who may call each route: the one role table (docs/security.md prints it). The server refuses to
+ * start with a route that has no row, so no endpoint is ever open by omission, and the
+ * authorization tests walk this table (RELIABILITY.md E1, E2).
+ *
+ * `member`: `self` — a member's own `/members/{id}/…` only (another member's id is 404, as if it did
+ * not exist); `program` — their own program's `/programs/{program}/…`; `any` — routes about the
+ * caller, such as `/me`. `roles`: operator roles besides `admin`, which may call everything but the
+ * member-only routes. `public`: no credentials at all.
+ */
+export type MemberAccess = 'self' | 'program' | 'any';
+export type Access = { public: true } | { member?: MemberAccess; roles: readonly Exclude<Role, 'admin'>[]; adminAllowed?: false };
+
+const staff = ['support', 'marketing', 'finance'] as const;
+const open: Access = { public: true };
+
+export const accessTable: Readonly<Record<string, Access>> = {
+  'GET /health': open,
+
+  // Log-in, sign-up and recovery (FL-1)
+  'POST /v1/auth/signups': open,
+  'POST /v1/auth/signups/confirm': open,
+  'POST /v1/auth/sessions': open,
+  'POST /v1/auth/operator-sessions': open,
+  'POST /v1/auth/password-resets': open,
+  'POST /v1/auth/password-resets/confirm': open,
+  'DELETE /v1/auth/sessions/current': { member: 'any', roles: staff },
+  'GET /v1/me': { member: 'any', roles: staff },
+  'POST /v1/me/password': { member: 'any', roles: [], adminAllowed: false },
+
+  // Operators and sign-up review
+  'GET /v1/operators': { roles: [] },
+  'POST /v1/operators': { roles: [] },
+  'POST /v1/operators/:operatorId/disable': { roles: [] },
+  'GET /v1/programs/:program/signups': { roles: ['support'] },
+  'POST /v1/programs/:program/signups/:signupId/review': { roles: ['support'] },
+  'POST /v1/members/:id/access-keys': { roles: ['support'] },
+
+  // Programs
+  'GET /v1/programs': { roles: staff },
+  'GET /v1/programs/:program/rewards': { member: 'program', roles: staff },
+
+  // Members
+  'POST /v1/programs/:program/members': { roles: ['support'] },
+  'GET /v1/members/:id': { member: 'self', roles: ['support', 'finance'] },
+  'GET /v1/members/:id/memberships': { member: 'self', roles: ['support', 'finance'] },
+  'GET /v1/members/:id/contracts': { member: 'self', roles: ['support', 'finance'] },
+  'GET /v1/members/:id/status': { member: 'self', roles: ['support', 'finance'] },
+  'POST /v1/members/:id/links': { roles: ['support'] },
+  'GET /v1/members/:id/links': { member: 'self', roles: ['support'] },
+
+  // Points
+  'POST /v1/members/:id/adjustments': { roles: ['support', 'finance'] },
+  'GET /v1/members/:id/balance': { member: 'self', roles: ['support', 'finance'] },
+  'GET /v1/members/:id/transactions': { member: 'self', roles: ['support', 'finance'] },
+
+  // Redemption (FL-3..FL-6, SR-5)
+  'POST /v1/members/:id/redemptions': { member: 'self', roles: ['support'] },
+  'GET /v1/members/:id/redemptions': { member: 'self', roles: ['support', 'finance'] },
+  'POST /v1/members/:id/redemptions/:redemptionId/refunds': { roles: ['support', 'finance'] },
+  'POST /v1/members/:id/step-up-keys': { member: 'self', roles: ['support'] },
+
+  // Integration and operations: the API token and admins
+  'POST /v1/programs/:program/events': { roles: [] },
+  'POST /v1/programs/:program/jobs/:job/runs': { roles: [] },
+  'GET /v1/programs/:program/jobs/runs': { roles: staff },
+  'GET /v1/test-clock': { roles: [] },
+  'POST /v1/test-clock': { roles: [] },
+};
+
+export function accessRule(method: string, url: string): Access | undefined {
+  return accessTable[`${method === 'HEAD' ? 'GET' : method} ${url}`];
+}

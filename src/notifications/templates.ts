@@ -1,0 +1,238 @@
+import type { Temporal } from 'temporal-polyfill';
+import { assert } from '../errors.js';
+
+export type Locale = 'ja' | 'en';
+
+/**
+ * What each template needs. Instants are shown in `timeZone` (an IANA name: the program's zone),
+ * in the reader's locale. `programName` is the program's name in that locale.
+ */
+export interface TemplateVars {
+  /** Sign-up: confirm the email address. The link is a one-time secret. */
+  signup_verification: { link: string; expiresAt: Temporal.Instant; programName: string; timeZone: string };
+  /** The link is a one-time secret. */
+  password_reset: { link: string; expiresAt: Temporal.Instant; programName: string; timeZone: string };
+  /** FL-5: the six-digit key for a redemption. The key is a one-time secret. */
+  step_up_key: { key: string; expiresAt: Temporal.Instant; programName: string; timeZone: string };
+  /** A notice after the change; for a changed email it goes to the old address. */
+  credentials_changed: { what: 'password' | 'email'; at: Temporal.Instant; programName: string; timeZone: string };
+  /** Easy sign-up: the contract is being checked, which takes about two days. */
+  signup_pending_review: { programName: string };
+  /** Easy sign-up: the check passed; the account is open. */
+  signup_approved: { programName: string };
+  /** Easy sign-up: the details did not match a contract. Says not which, to whoever gave them. */
+  signup_rejected: { programName: string };
+}
+
+export type TemplateName = keyof TemplateVars;
+
+/** A template and its variables, checked together: the name decides what `vars` must hold. */
+export type TemplateInput<K extends TemplateName = TemplateName> = {
+  [P in K]: { template: P; locale: Locale; vars: TemplateVars[P] };
+}[K];
+
+export interface RenderedEmail {
+  subject: string;
+  /** Plain text, lines ending in \n. */
+  body: string;
+  /** The body carries a secret (a link or key), so it must not outlive delivery. */
+  secret: boolean;
+}
+
+interface Text {
+  subject: string;
+  lines: string[];
+}
+
+interface Template<V> {
+  secret: boolean;
+  ja(vars: V): Text;
+  en(vars: V): Text;
+}
+
+const templates: { [P in TemplateName]: Template<TemplateVars[P]> } = {
+  signup_verification: {
+    secret: true,
+    ja: (v) => ({
+      subject: `【${v.programName}】メールアドレスの確認`,
+      lines: [
+        `${v.programName}へのお申し込みありがとうございます。`,
+        '次のリンクを開いて、メールアドレスの確認を完了してください。',
+        '',
+        v.link,
+        '',
+        `このリンクの有効期限は${when(v.expiresAt, v.timeZone, 'ja')}です。`,
+        'お心当たりのない場合は、このメールを破棄してください。',
+      ],
+    }),
+    en: (v) => ({
+      subject: `Confirm your email address for ${v.programName}`,
+      lines: [
+        `Thank you for signing up for ${v.programName}.`,
+        'Open this link to confirm your email address:',
+        '',
+        v.link,
+        '',
+        `The link works until ${when(v.expiresAt, v.timeZone, 'en')}.`,
+        'If you did not sign up, you can ignore this email.',
+      ],
+    }),
+  },
+  password_reset: {
+    secret: true,
+    ja: (v) => ({
+      subject: `【${v.programName}】パスワードの再設定`,
+      lines: [
+        'パスワード再設定のお申し込みを受け付けました。',
+        '次のリンクを開いて、新しいパスワードを設定してください。',
+        '',
+        v.link,
+        '',
+        `このリンクの有効期限は${when(v.expiresAt, v.timeZone, 'ja')}です。`,
+        'お心当たりのない場合は、このメールを破棄してください。パスワードは変更されません。',
+      ],
+    }),
+    en: (v) => ({
+      subject: `Reset your ${v.programName} password`,
+      lines: [
+        'We received a request to reset your password. Open this link to choose a new one:',
+        '',
+        v.link,
+        '',
+        `The link works until ${when(v.expiresAt, v.timeZone, 'en')}.`,
+        'If you did not ask for this, ignore this email: your password stays as it is.',
+      ],
+    }),
+  },
+  step_up_key: {
+    secret: true,
+    // The key is in the body only: subjects show on locked screens and in notification previews.
+    ja: (v) => ({
+      subject: `【${v.programName}】ポイント交換の確認コード`,
+      lines: [
+        'ポイント交換の確認コードは次のとおりです。',
+        '',
+        v.key,
+        '',
+        `有効期限は${when(v.expiresAt, v.timeZone, 'ja')}で、1回だけ使えます。`,
+        'このコードは誰にも教えないでください。お心当たりのない場合は、このメールを破棄してください。',
+      ],
+    }),
+    en: (v) => ({
+      subject: `Your ${v.programName} confirmation key`,
+      lines: [
+        'Your key to confirm a points exchange:',
+        '',
+        v.key,
+        '',
+        `It works once, until ${when(v.expiresAt, v.timeZone, 'en')}.`,
+        'Never share it with anyone. If you did not ask for it, ignore this email.',
+      ],
+    }),
+  },
+  credentials_changed: {
+    secret: false,
+    ja: (v) => {
+      const what = v.what === 'password' ? 'パスワード' : 'メールアドレス';
+      return {
+        subject: `【${v.programName}】${what}が変更されました`,
+        lines: [
+          `${when(v.at, v.timeZone, 'ja')}に、${v.programName}の${what}が変更されました。`,
+          'お心当たりのない場合は、すぐにお問い合わせください。',
+        ],
+      };
+    },
+    en: (v) => {
+      const what = v.what === 'password' ? 'password' : 'email address';
+      return {
+        subject: `Your ${v.programName} ${what} was changed`,
+        lines: [
+          `The ${what} of your ${v.programName} account was changed on ${when(v.at, v.timeZone, 'en')}.`,
+          'If this was not you, contact us right away.',
+        ],
+      };
+    },
+  },
+  signup_pending_review: {
+    secret: false,
+    ja: (v) => ({
+      subject: `【${v.programName}】お申し込みを受け付けました`,
+      lines: [
+        `${v.programName}へのお申し込みありがとうございます。`,
+        'ただいまご契約内容を確認しています。確認には2日ほどかかります。',
+      ],
+    }),
+    en: (v) => ({
+      subject: `We received your application to ${v.programName}`,
+      lines: [`Thank you for applying to ${v.programName}.`, 'We are checking your contract, which takes about two days.'],
+    }),
+  },
+  signup_approved: {
+    secret: false,
+    ja: (v) => ({
+      subject: `【${v.programName}】ご登録が完了しました`,
+      lines: ['ご契約内容の確認が終わり、ご登録が完了しました。', 'お申し込み時に設定したメールアドレスとパスワードでログインできます。'],
+    }),
+    en: (v) => ({
+      subject: `Welcome to ${v.programName}`,
+      lines: ['We have checked your contract and your account is open.', 'Log in with the email address and password you chose when you applied.'],
+    }),
+  },
+  signup_rejected: {
+    secret: false,
+    ja: (v) => ({
+      subject: `【${v.programName}】お申し込みについて`,
+      lines: [
+        'お申し込みの内容から、ご契約を確認できませんでした。',
+        'ご契約内容をご確認のうえ、もう一度お申し込みいただくか、お問い合わせください。',
+      ],
+    }),
+    en: (v) => ({
+      subject: `Your application to ${v.programName}`,
+      lines: ['We could not match the details you gave to a contract.', 'Please check them and apply again, or contact us.'],
+    }),
+  },
+};
+
+/** Renders a template in a locale. Pure: the same input gives the same text. */
+export function renderTemplate<K extends TemplateName>(input: TemplateInput<K>): RenderedEmail {
+  const template: Template<TemplateVars[K]> = templates[input.template];
+  const text = template[input.locale](input.vars);
+  // Faults, not refusals: callers pass what they generated or validated themselves.
+  assert(!/[\r\n]/.test(text.subject), 'a subject is one line');
+  assert(text.lines.every((line) => !/\r/.test(line)), 'template lines end in \\n only');
+  const vars: Record<string, unknown> = input.vars;
+  for (const name of ['link', 'key']) {
+    const value = vars[name];
+    assert(value === undefined || (typeof value === 'string' && /^\S+$/.test(value)), `${name} is one word, so it survives line wrapping`);
+  }
+  return { subject: text.subject, body: `${text.lines.join('\n')}\n${signature(input.vars.programName, input.locale)}`, secret: template.secret };
+}
+
+/** After the usual "-- " line, so mail clients can fold it away. */
+function signature(programName: string, locale: Locale): string {
+  const automatic = locale === 'ja' ? 'このメールは自動で送信しています。' : 'This email was sent automatically.';
+  return `\n-- \n${programName}\n${automatic}\n`;
+}
+
+const formats = new Map<string, Intl.DateTimeFormat>();
+
+/** "2026年4月10日 12:00 JST", "April 10, 2026 at 12:00 GMT+9": date, 24-hour time and zone. */
+export function when(instant: Temporal.Instant, timeZone: string, locale: Locale): string {
+  const key = `${locale} ${timeZone}`;
+  let format = formats.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-US', {
+      timeZone,
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+    formats.set(key, format);
+  }
+  return format.format(instant.epochMilliseconds);
+}
