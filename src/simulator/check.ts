@@ -3,10 +3,10 @@ import type { Static } from 'typebox';
 import { Value } from 'typebox/value';
 import { shown, type DefinitionPath as KeyPath } from '../definitions/index.js';
 import { dotted, schemaProblems, type ScenarioProblem } from './problems.js';
+import { nameProblems } from './check-names.js';
 import {
   actionKinds,
   iterationName,
-  lastResponseName,
   programKinds,
   repeatableKinds,
   ScenarioHead,
@@ -16,12 +16,13 @@ import {
   type StepKind,
   type StepTag,
 } from './schema.js';
-import { referencesIn, rootOf, withIteration } from './substitute.js';
+import { withIteration } from './substitute.js';
 
 /**
  * Checks parsed scenario data: pure, no I/O. Beyond the schema it checks what a run would only
  * find later: instants that parse, a clock that never goes back, a program for every step that
- * needs one, and members used only after an enrol step remembered them.
+ * needs one, and names (members, remembered values, `{lastMail}`) used only after a step
+ * remembered them (check-names.ts).
  */
 
 export interface CheckedScenario {
@@ -50,7 +51,7 @@ export function checkScenario(
   problems.push(...instantProblems(['start'], data.start));
   if (problems.length > 0) return { problems };
 
-  problems.push(...clockProblems(data.start, steps), ...programProblems(data.program, steps), ...memberProblems(steps));
+  problems.push(...clockProblems(data.start, steps), ...programProblems(data.program, steps), ...nameProblems(steps));
   if (problems.length > 0) return { problems };
   return { scenario: { name: data.name, program: data.program, programs: data.programs, start: data.start, steps }, problems };
 }
@@ -107,6 +108,10 @@ function repeatOf(
     const message = `${what} is "${kind}"; a repeat repeats one of: ${repeatableKinds.join(', ')}`;
     return { problems: [{ path: [...at, kind], onKey: true, message }] };
   }
+  if (isRecord(template) && Object.hasOwn(template, 'remember')) {
+    const message = `${what} cannot remember (each time would replace the last); remember in a step after the repeat`;
+    return { problems: [{ path: [...at, 'remember'], onKey: true, message }] };
+  }
   const instances: SingleStep[] = [];
   for (let i = from; i < from + times; i++) {
     const instance = withIteration(template, i);
@@ -135,6 +140,8 @@ function stepOf(kind: StepKind, raw: unknown, tag: StepTag): SingleStep | undefi
       return Value.Check(stepSchemas.job, raw) ? { ...raw, ...tag, kind } : undefined;
     case 'request':
       return Value.Check(stepSchemas.request, raw) ? { ...raw, ...tag, kind } : undefined;
+    case 'mail':
+      return Value.Check(stepSchemas.mail, raw) ? { ...raw, ...tag, kind } : undefined;
     case 'repeat':
       // A repeat is made by repeatOf, with its instances.
       return undefined;
@@ -190,98 +197,6 @@ function programProblems(program: string | undefined, steps: readonly Step[]): S
     });
   }
   return problems;
-}
-
-/** Members are named by the alias an earlier enrol step gave them (`as: alice`). */
-function memberProblems(steps: readonly Step[]): ScenarioProblem[] {
-  const known = new Set<string>();
-  const problems: ScenarioProblem[] = [];
-  for (const step of steps) {
-    if (step.kind !== 'repeat') {
-      problems.push(...singleStepMemberProblems(step, ['steps', step.number - 1], known));
-      continue;
-    }
-    // Every instance remembers its member; the first instance with a problem speaks for the rest.
-    let reported = false;
-    for (const instance of step.instances) {
-      const found = singleStepMemberProblems(instance, ['steps', step.number - 1, 'repeat', 'step'], known);
-      if (found.length > 0 && !reported) {
-        reported = true;
-        problems.push(...found.map((problem) => ({ ...problem, message: `${problem.message} (when ${iterationName} = ${instance.iteration})` })));
-      }
-    }
-    const { expect } = step;
-    if (expect?.balance) need(known, problems, step, expect.balance.member, ['steps', step.number - 1, 'expect', 'balance', 'member'], 'expect.balance.member');
-    if (expect?.transactions) {
-      need(known, problems, step, expect.transactions.member, ['steps', step.number - 1, 'expect', 'transactions', 'member'], 'expect.transactions.member');
-    }
-    for (const { path, reference } of referencesWithPaths(expect, ['steps', step.number - 1, 'expect'])) {
-      need(known, problems, step, rootOf(reference), path, `{${reference}}`);
-    }
-  }
-  return problems;
-}
-
-function need(known: ReadonlySet<string>, problems: ScenarioProblem[], step: Step, name: string, path: KeyPath, what: string): void {
-  if (name === lastResponseName || known.has(name)) return;
-  const names = [...known];
-  const remembered = names.length === 0 ? 'none yet' : names.length <= 10 ? names.join(', ') : `${names.slice(0, 10).join(', ')} and ${names.length - 10} more`;
-  const hint = name === iterationName ? `; {${iterationName}} is the iteration number, only inside a repeat step` : '';
-  const message = `step ${step.number}: ${what}: no earlier enrol step remembers "${name}" (as: ${name}); remembered: ${remembered}${hint}`;
-  problems.push({ path, message });
-}
-
-/** The members a step names, each remembered by an earlier step; an enrol step remembers its own. */
-function singleStepMemberProblems(step: SingleStep, prefix: KeyPath, known: Set<string>): ScenarioProblem[] {
-  const problems: ScenarioProblem[] = [];
-  const at = (...keys: (string | number)[]) => [...prefix, ...keys];
-  const needReferences = (value: unknown, path: KeyPath) => {
-    for (const { path: where, reference } of referencesWithPaths(value, path)) need(known, problems, step, rootOf(reference), where, `{${reference}}`);
-  };
-  needReferences(actionOf(step), at(step.kind));
-  if (step.kind === 'adjust') need(known, problems, step, step.adjust.member, at('adjust', 'member'), 'adjust.member');
-  if (step.kind === 'events') {
-    for (const [i, event] of step.events.entries()) {
-      if (typeof event.member === 'string') need(known, problems, step, event.member, at('events', i, 'member'), `events[${i}].member`);
-    }
-  }
-  if (step.kind === 'enrol' && step.enrol.as !== undefined) {
-    if (step.enrol.as === lastResponseName || step.enrol.as === iterationName) {
-      problems.push({ path: at('enrol', 'as'), message: `step ${step.number}: "${step.enrol.as}" is reserved; choose another name` });
-    }
-    known.add(step.enrol.as);
-  }
-  const { expect } = step;
-  if (expect?.balance) need(known, problems, step, expect.balance.member, at('expect', 'balance', 'member'), 'expect.balance.member');
-  if (expect?.transactions) need(known, problems, step, expect.transactions.member, at('expect', 'transactions', 'member'), 'expect.transactions.member');
-  needReferences(expect, at('expect'));
-  return problems;
-}
-
-function actionOf(step: SingleStep): unknown {
-  switch (step.kind) {
-    case 'enrol':
-      return step.enrol;
-    case 'adjust':
-      return step.adjust;
-    case 'events':
-      return step.events;
-    case 'clock':
-      return step.clock;
-    case 'job':
-      return step.job;
-    case 'request':
-      return step.request;
-    case 'expect':
-      return undefined;
-  }
-}
-
-function referencesWithPaths(value: unknown, path: KeyPath): { path: KeyPath; reference: string }[] {
-  if (typeof value === 'string') return referencesIn(value).map((reference) => ({ path, reference }));
-  if (Array.isArray(value)) return value.flatMap((item, index) => referencesWithPaths(item, [...path, index]));
-  if (isRecord(value)) return Object.entries(value).flatMap(([key, item]) => referencesWithPaths(item, [...path, key]));
-  return [];
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

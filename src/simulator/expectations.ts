@@ -1,15 +1,13 @@
 import { isSuccess, send, type Exchange } from './http.js';
+import type { MailView } from './mail.js';
 import { match, type Mismatch } from './match.js';
-import type { BalanceExpectationData, ResponseExpectationData, TransactionsExpectationData } from './schema.js';
+import type { BalanceExpectationData, MailExpectationData, ResponseExpectationData, TransactionsExpectationData } from './schema.js';
 import { memberId } from './steps.js';
 import { substitute, type Names } from './substitute.js';
 import type { World } from './world.js';
 
-/** One request of a step and what did not match in its answer. */
-export interface Check {
-  exchange: Exchange;
-  mismatches: Mismatch[];
-}
+/** One request of a step, or the mail a mail step read, and what did not match in it. */
+export type Check = { exchange: Exchange; mismatches: Mismatch[] } | { mail: MailView; mismatches: Mismatch[] };
 
 /** Enough pages for any scenario's history; a runaway list fails instead of looping. */
 const maxTransactionPages = 50;
@@ -34,6 +32,12 @@ export function checkResponse(exchange: Exchange, expect: ResponseExpectationDat
     ...against(lowerKeys(expect.headers), exchange.headers, 'headers'),
   ];
   return { exchange, mismatches };
+}
+
+/** The mail a mail step read against its `expect` (the keys of the mail; `balance` and `transactions` are checked apart). */
+export function checkMail(mail: MailView, expect: MailExpectationData | undefined, names: Names): Check {
+  const { balance: _balance, transactions: _transactions, ...expected } = expect ?? {};
+  return { mail, mismatches: match(substitute(expected, names), mail, 'mail') };
 }
 
 /** The balance as GET …/balance answers it, on the keys the expectation names. */

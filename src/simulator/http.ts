@@ -7,7 +7,15 @@ export interface SimRequest {
   path: string;
   body?: unknown;
   headers?: Record<string, string>;
+  /** Who sends it; the operator when absent. */
+  as?: Identity;
 }
+
+/**
+ * Who a request acts as: the operator (the runner's token), nobody (no Authorization), or the
+ * holder of a session token, shown in the report as the scenario wrote it (`{rikuSession}`).
+ */
+export type Identity = { kind: 'operator' } | { kind: 'anonymous' } | { kind: 'session'; token: string; written: string };
 
 /** One request and its response, kept for the report. */
 export interface Exchange extends RecordedResponse {
@@ -15,8 +23,8 @@ export interface Exchange extends RecordedResponse {
 }
 
 /**
- * Sends one request as the operator. Headers the scenario gives win (an `authorization` of its
- * own tests the 401); a body goes as JSON.
+ * Sends one request, as the operator unless `as` says otherwise. Headers the scenario gives win
+ * (an `authorization` of its own tests the 401); a body goes as JSON.
  */
 export async function send(world: World, request: SimRequest): Promise<Exchange> {
   const given = Object.fromEntries(Object.entries(request.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
@@ -24,7 +32,7 @@ export async function send(world: World, request: SimRequest): Promise<Exchange>
     method: request.method,
     url: request.path,
     headers: {
-      authorization: `Bearer ${world.token}`,
+      ...authorization(world, request.as ?? { kind: 'operator' }),
       ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
       ...given,
     },
@@ -32,6 +40,23 @@ export async function send(world: World, request: SimRequest): Promise<Exchange>
   });
   const body = parseBody(response.body, response.headers['content-type']);
   return { request, status: response.statusCode, headers: { ...response.headers }, body };
+}
+
+function authorization(world: World, identity: Identity): { authorization?: string } {
+  switch (identity.kind) {
+    case 'operator':
+      return { authorization: `Bearer ${world.token}` };
+    case 'anonymous':
+      return {};
+    case 'session':
+      return { authorization: `Bearer ${identity.token}` };
+  }
+}
+
+/** How the report names who sent a request; nothing for the operator, as before `as` existed. */
+export function identityLabel(identity: Identity | undefined): string {
+  if (identity === undefined || identity.kind === 'operator') return '';
+  return identity.kind === 'anonymous' ? ' as anonymous' : ` as ${identity.written}`;
 }
 
 /** JSON when the server says so (problem+json too); text otherwise; null when empty. */

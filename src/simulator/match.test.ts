@@ -25,6 +25,10 @@ describe('match: expectations are subsets', () => {
     ['instants match across offsets', '2028-04-01T00:00:00+09:00', '2028-03-31T15:00:00Z', []],
     ['different instants do not', '2028-04-01T00:00:00+09:00', '2028-03-31T15:00:01Z', ['body']],
     ['dates are text, not instants', '2028-04-01', '2028-04-01T00:00:00Z', ['body']],
+    ['includes matches a text holding it', { includes: '#token=' }, 'open https://x/#token=pbl_1', []],
+    ['includes with a list needs every text', { includes: ['a', 'z'] }, 'abc', ['body']],
+    ['includes needs a text', { includes: '1' }, 1, ['body']],
+    ['a mapping with a key includes of another kind is a mapping', { includes: 1 }, { includes: 1 }, []],
   ];
   for (const [title, expected, actual, expectedPaths] of cases) {
     it(title, () => assert.deepEqual(paths(expected, actual), expectedPaths));
@@ -35,5 +39,8 @@ describe('match: expectations are subsets', () => {
       { path: 'balance.available', message: 'expected 501, got 500' },
     ]);
     assert.deepEqual(match({ code: 'x' }, {}, 'body'), [{ path: 'body.code', message: 'expected "x", but there is no "code"' }]);
+    assert.deepEqual(match({ includes: ['リンク', 'key'] }, 'リンク', 'mail.body'), [
+      { path: 'mail.body', message: 'expected a text including "key", got "リンク"' },
+    ]);
   });
 });

@@ -5,6 +5,7 @@ import { Temporal } from 'temporal-polyfill';
  * - a mapping matches when every key it names matches; other keys of the actual value are ignored;
  * - a list matches element by element and must have the same length, unless written
  *   `{ contains: [...] }`: then each expected item matches a different actual item, in any order;
+ * - `{ includes: "text" }` (or a list of texts) matches a text holding each, as in a mail's body;
  * - two instants match when they are the same instant, whatever offset each is written with;
  * - anything else matches when equal (`500` is not `"500"`).
  */
@@ -20,6 +21,7 @@ const maxContainsPairs = 1_000_000;
 
 export function match(expected: unknown, actual: unknown, path: string): Mismatch[] {
   if (isContains(expected)) return matchContains(expected.contains, actual, path);
+  if (isIncludes(expected)) return matchIncludes(expected.includes, actual, path);
   if (Array.isArray(expected)) return matchList(expected, actual, path);
   if (isRecord(expected)) return matchMapping(expected, actual, path);
   if (sameScalar(expected, actual)) return [];
@@ -73,6 +75,12 @@ function matchContains(expected: unknown[], actual: unknown, path: string): Mism
   });
 }
 
+function matchIncludes(parts: string | string[], actual: unknown, path: string): Mismatch[] {
+  const texts = typeof parts === 'string' ? [parts] : parts;
+  if (typeof actual !== 'string') return [{ path, message: `expected a text including ${show(parts)}, got ${show(actual)}` }];
+  return texts.filter((text) => !actual.includes(text)).map((text) => ({ path, message: `expected a text including ${show(text)}, got ${show(actual)}` }));
+}
+
 /** With several expected items, an item may match but be another's already. */
 function taken(expectedItems: number): string {
   return expectedItems > 1 ? ' (apart from those the other expected items took)' : '';
@@ -100,6 +108,12 @@ function instantOf(text: string): Temporal.Instant | undefined {
 
 function isContains(value: unknown): value is { contains: unknown[] } {
   return isRecord(value) && Object.keys(value).length === 1 && Array.isArray(value.contains);
+}
+
+function isIncludes(value: unknown): value is { includes: string | string[] } {
+  if (!isRecord(value) || Object.keys(value).length !== 1) return false;
+  const { includes } = value;
+  return typeof includes === 'string' || (Array.isArray(includes) && includes.every((part) => typeof part === 'string'));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,4 +1,6 @@
 import type { Check } from './expectations.js';
+import { identityLabel, type Exchange } from './http.js';
+import type { MailView } from './mail.js';
 import { show } from './match.js';
 import type { ScenarioResult, StepResult } from './run.js';
 
@@ -44,16 +46,24 @@ function stepHead(step: StepResult): string {
 }
 
 function failedStep(step: StepResult): string[] {
-  const lines = step.error === undefined ? [] : [step.error];
+  const lines = step.error === undefined ? [] : step.error.split('\n');
   for (const check of step.checks) lines.push(...checkLines(check));
   return lines;
 }
 
-/** A request that matched is one line; one that did not shows each mismatch and what came back. */
+/** A request (or mail) that matched is one line; one that did not shows each mismatch and what came back. */
 function checkLines(check: Check): string[] {
-  const { request, status, body } = check.exchange;
-  const sent = request.body === undefined ? '' : ` ${show(request.body, 200)}`;
-  const head = `${request.method} ${request.path}${sent} → ${status}`;
+  const [head, actual] = 'mail' in check ? mailHead(check.mail) : exchangeHead(check.exchange);
   if (check.mismatches.length === 0) return [head];
-  return [head, ...check.mismatches.map((m) => `  ${m.path}: ${m.message}`), `  actual: ${show(body, 2000)}`];
+  return [head, ...check.mismatches.map((m) => `  ${m.path}: ${m.message}`), `  actual: ${show(actual, 2000)}`];
+}
+
+function exchangeHead({ request, status, body }: Exchange): [string, unknown] {
+  const sent = request.body === undefined ? '' : ` ${show(request.body, 200)}`;
+  return [`${request.method} ${request.path}${identityLabel(request.as)}${sent} → ${status}`, body];
+}
+
+function mailHead(mail: MailView): [string, unknown] {
+  const { id: _id, ...shown } = mail;
+  return [`mail to ${mail.to}: ${mail.template} ${show(mail.subject)}`, shown];
 }

@@ -1,12 +1,13 @@
 import { performance } from 'node:perf_hooks';
 import { Temporal } from 'temporal-polyfill';
 import { formatProblem, ProgramLoadError } from '../programs/index.js';
-import { checkBalance, checkResponse, checkTransactions, type Check } from './expectations.js';
+import { checkBalance, checkMail, checkResponse, checkTransactions, type Check } from './expectations.js';
 import { send, type Exchange } from './http.js';
 import { loadScenarioFile, ScenarioLoadError } from './load.js';
+import { readMail } from './mail.js';
 import type { RepeatStepData, Scenario, SingleStep, Step } from './schema.js';
-import { describeStep, remember, requestFor, type StepContext } from './steps.js';
-import { SubstitutionError } from './substitute.js';
+import { describeStep, rememberMember, rememberValues, requestFor, type StepContext } from './steps.js';
+import { SubstitutionError, substituteText } from './substitute.js';
 import { createWorld, type World } from './world.js';
 
 export interface StepResult {
@@ -84,7 +85,11 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   }
   const steps: StepResult[] = [];
   try {
-    const ctx: StepContext = { program: scenario.program, names: { members: new Map(), lastResponse: undefined } };
+    const ctx: StepContext = {
+      program: scenario.program,
+      names: { members: new Map(), values: new Map(), lastResponse: undefined, lastMail: undefined },
+      mailRead: new Map(),
+    };
     for (const step of scenario.steps) {
       const result = await runStep(world, step, ctx);
       steps.push(result);
@@ -110,7 +115,7 @@ async function runRepeat(world: World, step: RepeatStepData, ctx: StepContext): 
     ran += 1;
     if (!result.passed) return { ...result, ...head, ran, ...(instance.iteration === undefined ? {} : { iteration: instance.iteration }) };
   }
-  const names = { members: ctx.names.members, lastResponse: ctx.names.lastResponse };
+  const names = { ...ctx.names };
   const checks: Check[] = [];
   try {
     if (step.expect?.balance) checks.push(await checkBalance(world, step.expect.balance, names));
@@ -124,23 +129,31 @@ async function runRepeat(world: World, step: RepeatStepData, ctx: StepContext): 
 
 async function runSingleStep(world: World, step: SingleStep, ctx: StepContext): Promise<StepResult> {
   const head = { number: step.number, line: step.line, label: step.title ?? describeStep(step) };
-  // Expectations see the response of the step before, as `{lastResponse…}` in the request does.
-  const names = { members: ctx.names.members, lastResponse: ctx.names.lastResponse };
+  // Expectations see the response and mail of the steps before, as `{lastResponse…}` in the request does.
+  const names = { ...ctx.names };
   const checks: Check[] = [];
   let sent: Exchange | undefined;
   try {
     const request = requestFor(step, ctx);
     if (request !== undefined) {
       sent = await send(world, request);
-      remember(step, sent, ctx);
+      rememberMember(step, sent, ctx);
       ctx.names.lastResponse = { status: sent.status, headers: sent.headers, body: sent.body };
-      checks.push(checkResponse(sent, step.kind === 'expect' ? undefined : step.expect, names));
+      checks.push(checkResponse(sent, step.kind === 'expect' || step.kind === 'mail' ? undefined : step.expect, names));
+    }
+    if (step.kind === 'mail') {
+      const read = await readMail(world.db, { to: substituteText(step.mail.to, names), template: step.mail.template }, ctx.mailRead);
+      if (!read.ok) return { ...head, passed: false, checks, error: read.error };
+      ctx.mailRead.set(read.mail.id, step.number);
+      ctx.names.lastMail = read.mail;
+      checks.push(checkMail(read.mail, step.expect, names));
     }
     const { balance, transactions } = step.expect ?? {};
     if (checks.every(passedCheck)) {
       if (balance) checks.push(await checkBalance(world, balance, names));
       if (transactions) checks.push(await checkTransactions(world, transactions, names));
     }
+    if (checks.every(passedCheck)) rememberValues(step, ctx);
   } catch (error) {
     if (!(error instanceof SubstitutionError)) throw error;
     // An expectation naming nothing fails after the request went: the report still shows it.

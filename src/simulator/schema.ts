@@ -13,6 +13,8 @@ const open = { additionalProperties: true } as const;
 export const aliasPattern = '^[A-Za-z_][A-Za-z0-9_-]*$';
 /** The root of `{lastResponse.body.x}`; no member may take its name. */
 export const lastResponseName = 'lastResponse';
+/** The root of `{lastMail.key}`: the mail the latest mail step read; no member may take its name. */
+export const lastMailName = 'lastMail';
 
 /** A scenario is a page or two of YAML; these bounds catch a runaway file, not a real one. */
 export const limits = {
@@ -21,10 +23,18 @@ export const limits = {
   eventsPerStep: 1000,
   /** A repeat step sends one request per time; 5,000 keeps a scenario to a minute or so. */
   repeatTimes: 5000,
+  rememberedPerStep: 20,
 } as const;
 
 /** The iteration number inside a repeat step (`{i}`); no member may take its name. */
 export const iterationName = 'i';
+
+/** Names the simulator gives meaning to: no member or remembered value may take them. */
+export const reservedNames: readonly string[] = [lastResponseName, lastMailName, iterationName];
+
+/** Who a `request` acts as, besides a token written as one placeholder (`as: "{rikuSession}"`). */
+export const operatorIdentity = 'operator';
+export const anonymousIdentity = 'anonymous';
 
 const Alias = Type.String({ pattern: aliasPattern, maxLength: 64 });
 const Text = (maxLength: number) => Type.String({ minLength: 1, maxLength });
@@ -73,7 +83,14 @@ export const ResponseExpectation = Type.Object(responseChecks, closed);
 /** Events answer one result per event; `results` is sugar for `body: { results }`. */
 export const EventsExpectation = Type.Object({ ...responseChecks, results: Type.Optional(Type.Unknown()) }, closed);
 
-const common = { title: Type.Optional(Text(300)) };
+/**
+ * Values kept for later steps under a name: `remember: { rikuKey: "{lastMail.key}" }`, used as
+ * `{rikuKey}`. Evaluated after the step passed, so `{lastResponse…}` and `{lastMail…}` there are the
+ * step's own. check.ts checks the names (a member's name or a reserved one is refused).
+ */
+export const Remember = Type.Record(Type.String(), Type.Unknown(), { minProperties: 1, maxProperties: limits.rememberedPerStep });
+
+const common = { title: Type.Optional(Text(300)), remember: Type.Optional(Remember) };
 /** Steps that act on a program may name another than the scenario's. */
 const programScoped = { ...common, program: Type.Optional(Text(64)) };
 
@@ -121,10 +138,38 @@ export const RequestStep = step({
       path: Type.String({ pattern: '^/', maxLength: 2000 }),
       body: Type.Optional(Type.Unknown()),
       headers: Type.Optional(Type.Record(Type.String(), Type.String())),
+      /** `operator` (the default), `anonymous` (no Authorization), or a session token as one placeholder. */
+      as: Type.Optional(Text(200)),
     },
     closed,
   ),
   expect: Type.Optional(ResponseExpectation),
+});
+
+/** What a mail step's `expect` may check of the mail it read (docs/simulator.md, "mail"). */
+export const MailExpectation = Type.Object(
+  {
+    to: Type.Optional(Type.Unknown()),
+    template: Type.Optional(Type.Unknown()),
+    subject: Type.Optional(Type.Unknown()),
+    body: Type.Optional(Type.Unknown()),
+    link: Type.Optional(Type.Unknown()),
+    token: Type.Optional(Type.Unknown()),
+    key: Type.Optional(Type.Unknown()),
+    status: Type.Optional(Type.Unknown()),
+    ...stateChecks,
+  },
+  closed,
+);
+
+/**
+ * The newest message of the outbox to an address (of a template, if given) that no earlier mail
+ * step read: the email a member would find, as `{lastMail.subject}`, `{lastMail.token}`, ….
+ */
+export const MailStep = step({
+  ...common,
+  mail: Type.Object({ to: Text(254), template: Type.Optional(Type.String({ pattern: '^[a-z][a-z0-9_]*$', maxLength: 64 })) }, closed),
+  expect: Type.Optional(MailExpectation),
 });
 
 /**
@@ -132,7 +177,8 @@ export const RequestStep = step({
  * cap, a year of monthly events. Its own `expect` checks the world after the last time.
  */
 export const RepeatStep = step({
-  ...common,
+  // No `remember`: it would keep the last time's value only; a repeated step may not have one either.
+  title: common.title,
   repeat: Type.Object(
     {
       times: Type.Integer({ minimum: 1, maximum: limits.repeatTimes }),
@@ -158,13 +204,14 @@ export const stepSchemas = {
   clock: ClockStep,
   job: JobStep,
   request: RequestStep,
+  mail: MailStep,
   repeat: RepeatStep,
   expect: ExpectStep,
 } as const;
 
 export type StepKind = keyof typeof stepSchemas;
 /** The keys that make a step act; a step with none of them and an `expect` only checks. */
-export const actionKinds = ['enrol', 'adjust', 'events', 'clock', 'job', 'request', 'repeat'] as const satisfies readonly StepKind[];
+export const actionKinds = ['enrol', 'adjust', 'events', 'clock', 'job', 'request', 'mail', 'repeat'] as const satisfies readonly StepKind[];
 /** Kinds whose request goes to a program, so they need one. */
 export const programKinds: readonly StepKind[] = ['enrol', 'events', 'job'];
 
@@ -199,6 +246,7 @@ export interface StepTag {
 export type ResponseExpectationData = Static<typeof EventsExpectation>;
 export type BalanceExpectationData = Static<typeof BalanceExpectation>;
 export type TransactionsExpectationData = Static<typeof TransactionsExpectation>;
+export type MailExpectationData = Static<typeof MailExpectation>;
 
 export interface Scenario {
   file: string;

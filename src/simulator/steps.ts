@@ -1,6 +1,6 @@
 import { assert } from '../errors.js';
-import { isSuccess, type Exchange, type SimRequest } from './http.js';
-import type { SingleStep, Step } from './schema.js';
+import { isSuccess, type Exchange, type Identity, type SimRequest } from './http.js';
+import { anonymousIdentity, operatorIdentity, type SingleStep, type Step } from './schema.js';
 import { substitute, substituteText, SubstitutionError, type Names } from './substitute.js';
 
 /**
@@ -11,7 +11,9 @@ import { substitute, substituteText, SubstitutionError, type Names } from './sub
 export interface StepContext {
   /** The scenario's default program. */
   program: string | undefined;
-  names: Names & { members: Map<string, Record<string, unknown>> };
+  names: Names & { members: Map<string, Record<string, unknown>>; values: Map<string, unknown> };
+  /** Outbox message id → the step that read it: a mail step never reads a mail twice. */
+  mailRead: Map<string, number>;
 }
 
 /** The request a step makes; undefined for a step that only checks. A repeat makes its instances' requests. */
@@ -56,26 +58,50 @@ export function requestFor(step: SingleStep, ctx: StepContext): SimRequest | und
       };
     }
     case 'request': {
-      const { method, path, body, headers } = step.request;
+      const { method, path, body, headers, as } = step.request;
       const substitutedHeaders = Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name, substituteText(value, names)]));
       return {
         method,
         path: substituteText(path, names),
         ...(body === undefined ? {} : { body: substitute(body, names) }),
         ...(headers === undefined ? {} : { headers: substitutedHeaders }),
+        ...(as === undefined ? {} : { as: identityOf(as, names) }),
       };
     }
+    case 'mail':
     case 'expect':
       return undefined;
   }
 }
 
+/** `as:` of a request: operator, anonymous, or a session token written as one placeholder (check.ts makes sure). */
+function identityOf(as: string, names: Names): Identity {
+  if (as === operatorIdentity) return { kind: 'operator' };
+  if (as === anonymousIdentity) return { kind: 'anonymous' };
+  const token = substitute(as, names);
+  if (typeof token !== 'string' || token === '') {
+    throw new SubstitutionError(`request.as ${as} is ${JSON.stringify(token)}, not a session token (remember one: remember: { session: "{lastResponse.body.token}" })`);
+  }
+  return { kind: 'session', token, written: as };
+}
+
 /** After the request: an enrol that succeeded remembers its member under `as`. */
-export function remember(step: SingleStep, exchange: Exchange, ctx: StepContext): void {
+export function rememberMember(step: SingleStep, exchange: Exchange, ctx: StepContext): void {
   if (step.kind !== 'enrol' || step.enrol.as === undefined || !isSuccess(exchange.status)) return;
   const member = exchange.body;
   assert(isRecord(member) && typeof member.id === 'string', 'an enrol answers the member with its id');
   ctx.names.members.set(step.enrol.as, member);
+}
+
+/**
+ * After a step passed: its `remember:` values, each substituted as the step left things (its own
+ * response as `{lastResponse…}`, its own mail as `{lastMail…}`). All are worked out before any is
+ * kept, so a name remembered here cannot be used in the same mapping; a failure keeps none.
+ */
+export function rememberValues(step: SingleStep, ctx: StepContext): void {
+  if (step.remember === undefined) return;
+  const kept = Object.entries(step.remember).map(([name, value]) => [name, substitute(value, ctx.names)] as const);
+  for (const [name, value] of kept) ctx.names.values.set(name, value);
 }
 
 /** The step as the report names it when it has no title. */
@@ -94,7 +120,9 @@ export function describeStep(step: Step): string {
     case 'job':
       return `job ${step.job.name}`;
     case 'request':
-      return `${step.request.method} ${step.request.path}`;
+      return `${step.request.method} ${step.request.path}${step.request.as === undefined || step.request.as === operatorIdentity ? '' : ` as ${step.request.as}`}`;
+    case 'mail':
+      return `mail to ${step.mail.to}${step.mail.template === undefined ? '' : ` (${step.mail.template})`}`;
     case 'repeat': {
       const { times, from = 1 } = step.repeat;
       const first = step.instances[0];

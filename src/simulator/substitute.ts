@@ -1,9 +1,10 @@
-import { iterationName, lastResponseName } from './schema.js';
+import type { MailView } from './mail.js';
+import { iterationName, lastMailName, lastResponseName } from './schema.js';
 
 /**
- * `{alice}` and `{lastResponse.body.transactionId}` in paths, bodies, headers and expectations.
- * Every `{name}` or `{name.key…}` written as an identifier is a substitution: a name nobody
- * remembered fails the step rather than go to the API as text.
+ * `{alice}`, `{rikuKey}`, `{lastResponse.body.transactionId}` and `{lastMail.token}` in paths,
+ * bodies, headers and expectations. Every `{name}` or `{name.key…}` written as an identifier is a
+ * substitution: a name nobody remembered fails the step rather than go to the API as text.
  */
 
 export interface RecordedResponse {
@@ -15,8 +16,12 @@ export interface RecordedResponse {
 export interface Names {
   /** Alias → the member as the enrol step's response gave it (`id`, `externalId`, …). */
   members: ReadonlyMap<string, Record<string, unknown>>;
+  /** Values kept by `remember:` (one namespace with members: check.ts refuses a clash). */
+  values: ReadonlyMap<string, unknown>;
   /** The response to the latest request of an earlier step. */
   lastResponse: RecordedResponse | undefined;
+  /** The mail the latest earlier mail step read. */
+  lastMail: MailView | undefined;
 }
 
 export class SubstitutionError extends Error {
@@ -78,27 +83,39 @@ export function withIteration(value: unknown, i: number): unknown {
 
 function resolve(reference: string, names: Names): unknown {
   const [root = '', ...keys] = reference.split('.');
-  let value: unknown;
-  if (root === lastResponseName) {
-    if (!names.lastResponse) throw new SubstitutionError(`{${reference}}: no earlier step has made a request`);
-    value = names.lastResponse;
-  } else {
-    const member = names.members.get(root);
-    if (!member) {
-      const known = [...names.members.keys()].join(', ') || 'none yet';
-      throw new SubstitutionError(`{${reference}}: no member is remembered as "${root}" (remembered: ${known})`);
-    }
-    if (keys.length === 0) return member.id;
-    value = member;
-  }
+  let value = rootValue(reference, root, names);
+  // `{alice}` alone is alice's id; `{alice.externalId}` a field of her enrol answer.
+  if (keys.length === 0 && names.members.has(root)) return names.members.get(root)?.id;
   for (const [index, key] of keys.entries()) {
     const next = Array.isArray(value) ? value[Number(key)] : isRecord(value) ? value[key] : undefined;
-    if (next === undefined) {
-      throw new SubstitutionError(`{${reference}}: there is nothing at ${[root, ...keys.slice(0, index + 1)].join('.')}`);
-    }
+    if (next === undefined) throw new SubstitutionError(`{${reference}}: there is nothing at ${[root, ...keys.slice(0, index + 1)].join('.')}${mailHint(root, keys, names)}`);
     value = next;
   }
   return value;
+}
+
+function rootValue(reference: string, root: string, names: Names): unknown {
+  if (root === lastResponseName) {
+    if (!names.lastResponse) throw new SubstitutionError(`{${reference}}: no earlier step has made a request`);
+    return names.lastResponse;
+  }
+  if (root === lastMailName) {
+    if (!names.lastMail) throw new SubstitutionError(`{${reference}}: no earlier mail step has read a mail`);
+    return names.lastMail;
+  }
+  const member = names.members.get(root);
+  if (member) return member;
+  if (names.values.has(root)) return names.values.get(root);
+  const known = [...names.members.keys(), ...names.values.keys()].join(', ') || 'none yet';
+  throw new SubstitutionError(`{${reference}}: no member or value is remembered as "${root}" (remembered: ${known})`);
+}
+
+/** `{lastMail.token}` of a mail without a link says which mail it was. */
+function mailHint(root: string, keys: readonly string[], names: Names): string {
+  if (root !== lastMailName || !names.lastMail || keys.length !== 1) return '';
+  const { subject, template } = names.lastMail;
+  const what = keys[0] === 'key' ? 'six-digit key' : keys[0] === 'token' || keys[0] === 'link' ? 'link with #token=' : undefined;
+  return what === undefined ? '' : ` (the mail ${JSON.stringify(subject)}, ${template}, has no ${what})`;
 }
 
 function asText(value: unknown): string {

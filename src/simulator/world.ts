@@ -18,6 +18,8 @@ export interface World {
   clock: TestClock;
   /** The operator token the runner sends; made for this world only. */
   token: string;
+  /** The app's database, read by mail steps only: every other step goes through the API. */
+  db: Db;
   close(): Promise<void>;
 }
 
@@ -35,7 +37,7 @@ export async function createWorld(options: WorldOptions): Promise<World> {
     const token = `pbk_sim_${randomBytes(18).toString('base64url')}`;
     // Driven by the test clock: moving it runs the jobs that fell due, so the scheduler is never started.
     const { app } = await assembleApp({ db, programs, clock, testClock: clock, adminToken: token });
-    return { app, clock, token, close: () => closeAll(app, db) };
+    return { app, clock, token, db, close: () => closeAll(app, db) };
   } catch (error) {
     await db.close();
     throw error;

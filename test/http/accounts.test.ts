@@ -238,7 +238,7 @@ describeApi('operator log-ins and roles', (ctx) => {
     const memberId = await enrol(ctx.app);
     const adjusted = status(await call(ctx.app, 'POST', `/v1/members/${memberId}/adjustments`, { points: 10, reason: 'goodwill' }, { ...as(support.token), 'idempotency-key': 'role-1' }), 201);
     const recorded = await listTransactions(ctx.db, memberId, { limit: 10 });
-    assert.equal(recorded.find((t) => t.id === adjusted.id)?.actor, `operator:${support.id}`);
+    assert.equal(recorded.find((t) => t.id === adjusted.transactionId)?.actor, `operator:${support.id}`);
     status(await call(ctx.app, 'GET', `/v1/members/${memberId}`, undefined, as(marketing.token)), 403, 'forbidden');
     status(await call(ctx.app, 'GET', '/v1/operators', undefined, as(support.token)), 403, 'forbidden');
     status(await call(ctx.app, 'GET', '/v1/programs', undefined, as(marketing.token)), 200);
