@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,13 @@ export function migrationFiles(): string[] {
   return readdirSync(migrationsDir)
     .filter((name) => /^\d{4}-[a-z0-9-]+\.sql$/.test(name))
     .sort();
+}
+
+/** Names the schema the migrations make: the same files, the same digest. */
+export function migrationsDigest(): string {
+  const hash = createHash('sha256');
+  for (const file of migrationFiles()) hash.update(file).update('\0').update(readFileSync(join(migrationsDir, file))).update('\0');
+  return hash.digest('hex');
 }
 
 /**
