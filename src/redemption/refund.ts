@@ -1,5 +1,5 @@
 import type { Temporal } from 'temporal-polyfill';
-import { statement, type Db, type Queryable } from '../db/index.js';
+import type { Db, Queryable } from '../db/index.js';
 import { assert, refusal } from '../errors.js';
 import { newId } from '../ids.js';
 import { post } from '../ledger/index.js';
@@ -70,14 +70,6 @@ export interface OrderRefundInput {
   event: { id: string; occurredAt: Temporal.Instant };
 }
 
-// The member's checkout payments of one order, locked in id order (so two refunds of one order
-// lock alike). A member has few redemptions: the primary key's member_id prefix finds them.
-const checkoutsOfOrder = statement('redemption.checkoutsOfOrderForUpdate', `
-  select id, kind, points, refunded, transaction_id, order_id
-  from redemptions
-  where member_id = $1 and kind = 'checkout' and order_id = $2
-  order by id
-  for update`);
 
 type Payment = Pick<RedemptionRow, 'id' | 'kind' | 'points' | 'refunded' | 'transaction_id' | 'order_id'>;
 
@@ -91,7 +83,7 @@ type Payment = Pick<RedemptionRow, 'id' | 'kind' | 'points' | 'refunded' | 'tran
  */
 export async function refundOrder(tx: Queryable, input: OrderRefundInput, ctx: Ctx): Promise<{ points: number; refunds: RefundReceipt[] }> {
   const { program, memberId, event } = input;
-  const payments = await tx.query<Payment>(checkoutsOfOrder, [memberId, input.orderId]);
+  const payments = await tx.query<Payment>(sql.checkoutsOfOrder, [memberId, input.orderId]);
   const refunds: RefundReceipt[] = [];
   for (const redemption of payments) {
     const idempotencyKey = `order-event:${event.id}:${redemption.id}`;

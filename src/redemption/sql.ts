@@ -115,3 +115,12 @@ export interface BillCreditRow {
   amount_minor: number;
   currency: string;
 }
+
+// The member's checkout payments of one order, locked in id order (so two refunds of one order
+// lock alike). A member has few redemptions: the primary key's member_id prefix finds them.
+export const checkoutsOfOrder = statement('redemption.checkoutsOfOrderForUpdate', `
+  select id, kind, points, refunded, transaction_id, order_id
+  from redemptions
+  where member_id = $1 and kind = 'checkout' and order_id = $2
+  order by id
+  for update`);
