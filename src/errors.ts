@@ -87,7 +87,18 @@ export const refusals = {
   link_invalid: { status: 422, en: 'The link has expired or was already used', ja: 'リンクの有効期限が切れているか、使用済みです' },
   weak_password: { status: 422, en: 'The password is too weak', ja: 'パスワードが弱すぎます' },
   signup_not_pending: { status: 409, en: 'The sign-up is not waiting for review', ja: 'この登録は確認待ちではありません' },
+  // Consent (DN)
+  consent_not_configured: { status: 422, en: 'The program takes no contact requests', ja: 'このプログラムでは勧誘停止の受付をしていません' },
+  not_opted_out: { status: 422, en: 'No effective opt-out covered this contact', ja: 'この連絡の時点で有効な勧誘停止はありません' },
   operator_exists: { status: 409, en: 'An operator with this email already exists', ja: 'このメールアドレスのオペレーターは既に存在します' },
+  // Webhooks (#7)
+  webhook_url_not_allowed: {
+    status: 422,
+    en: 'Webhook URLs must be https:// (http:// only to localhost), without a user or password',
+    ja: 'Webhook の URL は https:// で指定してください（http:// は localhost のみ。ユーザー名・パスワードは含めないでください）',
+  },
+  too_many_webhooks: { status: 422, en: 'The program has as many active webhooks as allowed', ja: 'このプログラムの有効な Webhook が上限に達しています' },
+  webhook_disabled: { status: 409, en: 'The webhook is disabled', ja: 'この Webhook は無効化されています' },
 } as const satisfies Record<string, { status: number; en: string; ja: string }>;
 
 export type RefusalCode = keyof typeof refusals;

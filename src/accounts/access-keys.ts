@@ -1,7 +1,7 @@
 import { randomInt, timingSafeEqual } from 'node:crypto';
 import type { Temporal } from 'temporal-polyfill';
 import type { Queryable } from '../db/index.js';
-import { normaliseAccessKey } from './normalise.js';
+import { normaliseAccessKey } from '../members/index.js';
 import { secretHash } from './secrets.js';
 import * as sql from './sql.js';
 

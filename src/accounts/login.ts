@@ -1,7 +1,7 @@
 import { refusal } from '../errors.js';
 import type { Program } from '../programs/index.js';
 import type { AccountsEnv, RequestContext } from './env.js';
-import { normaliseEmail } from './normalise.js';
+import { normaliseEmail } from '../members/index.js';
 import { verifyDecoy, verifyPassword } from './passwords.js';
 import { startSession, type NewSession } from './sessions.js';
 import * as sql from './sql.js';

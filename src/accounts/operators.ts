@@ -3,7 +3,7 @@ import type { Db } from '../db/index.js';
 import { refusal } from '../errors.js';
 import { newId } from '../ids.js';
 import type { RequestContext } from './env.js';
-import { normaliseEmail } from './normalise.js';
+import { normaliseEmail } from '../members/index.js';
 import { checkPasswordRules, hashPassword } from './passwords.js';
 import { endOtherSessions } from './sessions.js';
 import * as sql from './sql.js';

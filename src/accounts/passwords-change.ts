@@ -1,10 +1,9 @@
 import type { Queryable } from '../db/index.js';
 import { refusal } from '../errors.js';
-import { getMember } from '../members/index.js';
+import { getMember, normaliseEmail } from '../members/index.js';
 import { enqueueEmail } from '../notifications/index.js';
 import type { Program } from '../programs/index.js';
 import { emailLink, type AccountsEnv, type RequestContext } from './env.js';
-import { normaliseEmail } from './normalise.js';
 import { checkPasswordRules, hashPassword, verifyPassword } from './passwords.js';
 import { newSecret, secretHash } from './secrets.js';
 import { endOtherSessions } from './sessions.js';

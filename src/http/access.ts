@@ -62,6 +62,25 @@ export const accessTable: Readonly<Record<string, Access>> = {
   'POST /v1/members/:id/redemptions/:redemptionId/refunds': { roles: ['support', 'finance'] },
   'POST /v1/members/:id/step-up-keys': { member: 'self', roles: ['support'] },
 
+  // Consent (DN-1..DN-8)
+  'POST /v1/members/:id/contact-requests': { member: 'self', roles: ['support'] },
+  'GET /v1/members/:id/contact-requests': { member: 'self', roles: ['support'] },
+  'GET /v1/members/:id/contact-permissions': { member: 'self', roles: ['support', 'marketing'] },
+  'POST /v1/members/:id/contact-reports': { member: 'self', roles: ['support'] },
+  'POST /v1/members/:id/contact-reports/:reportId/resolve': { roles: ['support'] },
+  'GET /v1/programs/:program/contact-reports': { roles: ['support'] },
+
+  // Privacy: a member's own data out, and erasure on request
+  'GET /v1/members/:id/personal-data': { member: 'self', roles: ['support'] },
+  'POST /v1/members/:id/erasure': { roles: [] },
+
+  // Webhooks (#7): subscriptions per program, their delivery log and replays
+  'GET /v1/programs/:program/webhooks': { roles: [] },
+  'POST /v1/programs/:program/webhooks': { roles: [] },
+  'POST /v1/programs/:program/webhooks/:webhookId/disable': { roles: [] },
+  'GET /v1/programs/:program/webhooks/:webhookId/deliveries': { roles: ['support'] },
+  'POST /v1/programs/:program/webhooks/:webhookId/deliveries/:deliveryId/replay': { roles: [] },
+
   // Integration and operations: the API token and admins
   'POST /v1/programs/:program/events': { roles: [] },
   'POST /v1/programs/:program/jobs/:job/runs': { roles: [] },

@@ -12,15 +12,18 @@ import { accessRule } from './access.js';
 import { authenticator, authorize } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { authRoutes } from './routes/auth.js';
+import { consentRoutes } from './routes/consent.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { memberRoutes } from './routes/members.js';
 import { operatorRoutes } from './routes/operators.js';
 import { pointsRoutes } from './routes/points.js';
+import { privacyRoutes } from './routes/privacy.js';
 import { programRoutes } from './routes/programs.js';
 import { redemptionRoutes } from './routes/redemptions.js';
 import { testClockRoutes } from './routes/test-clock.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { Problem } from './schemas.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -100,6 +103,9 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyBaseLog
     eventRoutes(scoped, deps);
     jobRoutes(scoped, deps);
     testClockRoutes(scoped, deps);
+    consentRoutes(scoped, deps);
+    privacyRoutes(scoped, deps);
+    webhookRoutes(scoped, deps);
   });
   return app;
 }

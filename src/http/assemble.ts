@@ -3,8 +3,9 @@ import type { Transporter } from 'nodemailer';
 import type { Clock, TestClock } from '../clock.js';
 import type { Db } from '../db/index.js';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.js';
-import { createMailer, type Mailer } from '../notifications/index.js';
+import { createMailer, kickOnCommit, type Deliverer, type Mailer } from '../notifications/index.js';
 import { createRegistry, syncPrograms, type Program } from '../programs/index.js';
+import { createWebhookDeliverer } from '../webhooks/index.js';
 import { buildApp, type App } from './app.js';
 
 export interface AssembleInput {
@@ -30,33 +31,41 @@ const quiet = { info: () => {}, error: () => {} };
 
 /**
  * The one wiring of the product: programs recorded in the database, the registry, the scheduler,
- * the mailer and the HTTP app, for `pointbook serve`, the simulator and the tests alike. The
- * scheduler and the mailer's periodic sweep are returned unstarted (on a test clock, moving the
- * clock runs due jobs); email queued by a request is sent right after its commit. Both stop with the app.
+ * the mailer, the webhook deliverer and the HTTP app, for `pointbook serve`, the simulator and the
+ * tests alike. The scheduler and the mailer's periodic sweep are returned unstarted (on a test
+ * clock, moving the clock runs due jobs); email queued by a request is sent right after its
+ * commit. Webhook deliveries are sent right after the commit that wrote them (requests and jobs
+ * alike: the database the app and the scheduler get kicks the deliverer after such commits), and
+ * the deliverer's periodic sweep (retries) starts when the server listens. All stop with the app.
  */
-export async function assembleApp(input: AssembleInput): Promise<{ app: App; scheduler: Scheduler; mailer: Mailer }> {
+export async function assembleApp(input: AssembleInput): Promise<{ app: App; scheduler: Scheduler; mailer: Mailer; webhooks: Deliverer }> {
   await syncPrograms(input.db, input.programs, input.clock.now());
   const programs = createRegistry(input.programs);
   const log = input.logger ?? quiet;
-  const scheduler = createScheduler({ db: input.db, clock: input.clock, programs, log });
+  const webhooks = createWebhookDeliverer({ db: input.db, clock: input.clock, log });
+  const db = kickOnCommit(input.db, { webhook: () => webhooks.kick() });
+  const scheduler = createScheduler({ db, clock: input.clock, programs, log });
   const mailer = createMailer({ db: input.db, transport: input.mailTransport, from: input.mailFrom ?? defaultMailFrom, clock: input.clock, log });
   const app = await buildApp(
     {
-      db: input.db,
+      db,
       clock: input.clock,
       testClock: input.testClock,
       programs,
       adminToken: input.adminToken,
-      accounts: { db: input.db, publicUrl: input.publicUrl ?? 'http://localhost:3000', mailQueued: () => mailer.kick() },
+      accounts: { db, publicUrl: input.publicUrl ?? 'http://localhost:3000', mailQueued: () => mailer.kick() },
       scheduler,
     },
     { logger: input.logger, trustProxy: input.trustProxy },
   );
+  // Not on ready: tests inject requests without listening, and drive retries themselves.
+  app.addHook('onListen', async () => webhooks.start());
   app.addHook('onClose', async () => {
     await scheduler.stop();
     await mailer.stop();
+    await webhooks.stop();
   });
-  return { app, scheduler, mailer };
+  return { app, scheduler, mailer, webhooks };
 }
 
 export const defaultMailFrom = 'Pointbook <no-reply@pointbook.localhost>';

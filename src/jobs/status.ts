@@ -4,6 +4,7 @@ import { pointsEarnedBetween } from '../ledger/index.js';
 import { getStatus, membersAtPage, setStatus, type Member } from '../members/index.js';
 import type { Temporal } from 'temporal-polyfill';
 import { billingMonthStart, type Program } from '../programs/index.js';
+import { publishWebhookEvent } from '../webhooks/index.js';
 import { runChunked, type JobContext, type JobOutcome } from './chunked.js';
 
 const PAGE = 5_000;
@@ -37,6 +38,7 @@ export async function runStatus(db: Db, program: Program, month: string, ctx: Jo
       const direction = !current ? 'initial' : isUpgrade(tiers.ladder, current.tier, tier) ? 'up' : 'down';
       counts[direction] += 1;
       await setStatus(tx, member.id, { month, from: current?.tier ?? null, to: tier, direction, at });
+      await publishWebhookEvent(tx, { program: program.key, type: 'tier.changed', occurredAt: at, data: { memberId: member.id, from: current?.tier ?? null, to: tier, direction, month } }, ctx);
     }
     return { cursor: last.id, counts };
   });

@@ -19,3 +19,4 @@ export {
 } from './contracts.js';
 export { linkAccount, listLinks, findByLink, type AccountLink } from './links.js';
 export { getStatus, setStatus, listStatusChanges, type StatusChange } from './statuses.js';
+export { normaliseAccessKey, normaliseEmail, normaliseName, normalisePhone } from './normalise.js';

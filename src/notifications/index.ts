@@ -1,5 +1,14 @@
 export { enqueueEmail, type EmailMessage, type OutboxMessageId } from './outbox.js';
 export { createMailer, type DeliveryCounts, type Mailer, type MailerLog, type MailerOptions } from './mailer.js';
+export { createDeliverer, Undeliverable, type ClaimedMessage, type Deliverer, type DelivererLog, type DelivererOptions, type Send } from './deliverer.js';
 export { transportFromUrl } from './transport.js';
 export { renderTemplate, type Locale, type RenderedEmail, type TemplateInput, type TemplateName, type TemplateVars } from './templates.js';
-export { maxAttemptsDefault } from './retry.js';
+export { maxAttemptsDefault, nextAttemptAt } from './retry.js';
+export { kickOnCommit, type Channel } from './commit-kick.js';
+export {
+  enqueueWebhookDeliveries,
+  listWebhookDeliveries,
+  requeueWebhookDelivery,
+  type WebhookDelivery,
+  type WebhookEnqueue,
+} from './webhook-outbox.js';

@@ -1,16 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import type { Transporter } from 'nodemailer';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/index.js';
 import { assert } from '../errors.js';
-import { maxAttemptsDefault, nextAttemptAt } from './retry.js';
-import * as sql from './sql.js';
+import { createDeliverer, type ClaimedMessage, type Deliverer, type DelivererLog, type Send } from './deliverer.js';
+
+export type { DeliveryCounts } from './deliverer.js';
 
 /** pino's logger fits. Lines carry message ids and SMTP codes, never addresses or bodies. */
-export interface MailerLog {
-  info(fields: Record<string, unknown>, message: string): void;
-  error(fields: Record<string, unknown>, message: string): void;
-}
+export type MailerLog = DelivererLog;
 
 export interface MailerOptions {
   /** The database itself, not a transaction: each claim and outcome commits on its own. */
@@ -25,167 +22,34 @@ export interface MailerOptions {
   maxAttempts?: number;
 }
 
-/** What one call did: messages sent, and sends that failed (each retried later or given up). */
-export interface DeliveryCounts {
-  sent: number;
-  failed: number;
-}
-
-export interface Mailer {
-  /** Sends due email messages one by one, up to `limit` (default 50), until none is due. */
-  deliverPending(limit?: number): Promise<DeliveryCounts>;
-  /** Delivers soon, after the caller's commit. Kicks while a delivery runs make one more run, not one each. */
-  kick(): void;
-  /** Delivers now and then every `intervalMs` (default a minute): retries, and messages of other processes. */
-  start(intervalMs?: number): void;
-  /** Stops starting sends, and resolves when the sends under way have finished and been recorded. */
-  stop(): Promise<void>;
-}
+export type Mailer = Deliverer;
 
 // A send that takes longer is aborted and counts as failed. Kept well under the claim's lease
 // (5 minutes, sql.ts) so that a claim never lapses while its message is still being sent.
 const sendTimeoutMs = 60_000;
-const defaultLimit = 50;
-
-interface Claimed {
-  id: string;
-  recipient: string;
-  subject: string;
-  body: string | null;
-  attempts: number;
-}
 
 /**
- * The deliverer of the outbox's email messages. Several processes may run one each: a message is
- * claimed under a lease (sql.ts), so two never send it at the same time. Delivery is at least once:
- * a process that dies between the send and recording it leaves the claim to lapse, and the message
- * is sent again (with the same Message-ID, so mail clients can tell).
+ * The deliverer of the outbox's email messages (`createDeliverer`: claims under a lease, retries
+ * with backoff). A message sent twice after a crash keeps its Message-ID, so mail clients can tell.
  */
 export function createMailer(options: MailerOptions): Mailer {
   const { db, transport, from, clock, log } = options;
-  const maxAttempts = options.maxAttempts ?? maxAttemptsDefault;
   const domain = /@([^\s@<>]+)>?\s*$/.exec(from)?.[1];
   assert(domain, 'the From address has a domain');
-  assert(Number.isSafeInteger(maxAttempts) && maxAttempts >= 1, 'a message is attempted at least once');
-
-  const inFlight = new Set<Promise<unknown>>();
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let draining = false;
-  let again = false;
-
-  function track<T>(promise: Promise<T>): Promise<T> {
-    inFlight.add(promise);
-    const forget = () => inFlight.delete(promise);
-    promise.then(forget, forget);
-    return promise;
-  }
-
-  async function sendOne(via: Transporter): Promise<'sent' | 'failed' | 'none'> {
-    const token = randomBytes(12).toString('hex');
-    const [message] = await db.query<Claimed>(sql.claimNext, ['email', clock.now().toString(), token]);
-    if (!message) return 'none';
-    assert(message.body !== null, 'a pending message has its body');
-    try {
-      await via.sendMail({
-        from,
-        to: message.recipient,
-        subject: message.subject,
-        text: message.body,
-        messageId: `<${message.id}@${domain}>`,
-        headers: { 'Auto-Submitted': 'auto-generated' }, // RFC 3834: no vacation replies
-        signal: AbortSignal.timeout(sendTimeoutMs),
-      });
-    } catch (error) {
-      await recordFailure(message, token, error);
-      return 'failed';
-    }
-    const recorded = await db.query(sql.markSent, [message.id, token, clock.now().toString()]);
-    if (recorded.length === 0) log.error({ messageId: message.id }, 'outbox: claim lapsed during the send; the message may go out twice');
-    return 'sent';
-  }
-
-  async function recordFailure(message: Claimed, token: string, error: unknown): Promise<void> {
-    const { code, responseCode, text } = describeError(error);
-    const failedAt = clock.now();
-    const [state] = await db.query<{ status: string }>(sql.markFailed, [
-      message.id,
-      token,
-      text,
-      nextAttemptAt(failedAt, message.attempts + 1).toString(),
-      maxAttempts,
-    ]);
-    const fields = { messageId: message.id, attempts: message.attempts + 1, code, responseCode };
-    log.error(fields, state?.status === 'failed' ? 'outbox: send failed; given up' : 'outbox: send failed; will retry');
-  }
-
-  async function deliver(limit: number): Promise<DeliveryCounts> {
-    assert(Number.isSafeInteger(limit) && limit >= 1, 'a delivery sends at least one message');
-    const counts: DeliveryCounts = { sent: 0, failed: 0 };
-    while (transport && !stopped && counts.sent + counts.failed < limit) {
-      const outcome = await sendOne(transport);
-      if (outcome === 'none') break;
-      counts[outcome] += 1;
-    }
-    return counts;
-  }
-
-  // One run at a time per process; a kick during a run asks for one more run after it.
-  async function drain(): Promise<void> {
-    await new Promise((resolve) => setImmediate(resolve));
-    do {
-      again = false;
-      const startedMs = performance.now();
-      const total: DeliveryCounts = { sent: 0, failed: 0 };
-      try {
-        for (let more = true; more && !stopped; ) {
-          const counts = await deliver(defaultLimit);
-          total.sent += counts.sent;
-          total.failed += counts.failed;
-          more = counts.sent + counts.failed === defaultLimit;
-        }
-      } catch (error) {
-        // A fault (the database is unreachable): logged here, at the edge; the next run retries.
-        const { code, text } = describeError(error);
-        log.error({ code, error: text }, 'outbox: delivery run failed');
-      }
-      if (total.sent + total.failed > 0) log.info({ ...total, durationMs: Math.round(performance.now() - startedMs) }, 'outbox: delivered');
-    } while (again && !stopped);
-    draining = false;
-  }
-
-  function kick(): void {
-    if (stopped || !transport) return;
-    if (draining) {
-      again = true;
-      return;
-    }
-    draining = true;
-    void track(drain());
-  }
-
-  function start(intervalMs = 60_000): void {
-    assert(Number.isSafeInteger(intervalMs) && intervalMs >= 1000, 'the retry interval is at least a second');
-    if (stopped || !transport || timer) return;
-    kick();
-    timer = setInterval(kick, intervalMs);
-    timer.unref();
-  }
-
-  async function stop(): Promise<void> {
-    stopped = true;
-    if (timer) clearInterval(timer);
-    await Promise.allSettled([...inFlight]);
-  }
-
-  return { deliverPending: (limit = defaultLimit) => track(deliver(limit)), kick, start, stop };
+  const send: Send | undefined = transport && ((message) => sendEmail(transport, from, domain, message));
+  return createDeliverer({ db, channel: 'email', send, clock, log, maxAttempts: options.maxAttempts });
 }
 
-/** The SMTP or system code, and a short text for `last_error` (which may name the address; logs may not). */
-function describeError(error: unknown): { code: string | undefined; responseCode: number | undefined; text: string } {
-  const code = typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
-  const responseCode =
-    typeof error === 'object' && error !== null && 'responseCode' in error && typeof error.responseCode === 'number' ? error.responseCode : undefined;
-  const message = error instanceof Error ? error.message : String(error);
-  return { code, responseCode, text: `${code ?? 'error'}${responseCode ? ` ${responseCode}` : ''}: ${message}`.slice(0, 1000) };
+async function sendEmail(via: Transporter, from: string, domain: string, message: ClaimedMessage): Promise<{ responseCode?: number }> {
+  assert(message.subject !== null && message.body !== null, 'an email has its subject and body');
+  await via.sendMail({
+    from,
+    to: message.recipient,
+    subject: message.subject,
+    text: message.body,
+    messageId: `<${message.id}@${domain}>`,
+    headers: { 'Auto-Submitted': 'auto-generated' }, // RFC 3834: no vacation replies
+    signal: AbortSignal.timeout(sendTimeoutMs),
+  });
+  return {};
 }

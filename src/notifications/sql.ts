@@ -1,3 +1,4 @@
+import type { Temporal } from 'temporal-polyfill';
 import { statement } from '../db/index.js';
 
 /** Longer than a send may take (the mailer aborts a send after a minute), so a live send keeps its claim. */
@@ -22,21 +23,67 @@ export const claimNext = statement('notifications.claimNext', `
       limit 1
       for update skip locked)
     and status = 'pending' and (lease_until is null or lease_until < now())
-  returning id, recipient, subject, body, attempts`);
+  returning id, recipient, subject, body, attempts, template, webhook_id as "webhookId", event_id as "eventId"`);
 
 // Only the holder of the lease records the outcome: one whose lease lapsed mid-send (and was
-// claimed again) changes nothing. The body is erased on every final outcome.
+// claimed again) changes nothing. An email's body is erased on every final outcome; a webhook's
+// is kept (ids and amounts only, and a replay sends it again). $4 the reply code, if any.
 export const markSent = statement('notifications.markSent', `
-  update outbox_messages set status = 'sent', sent_at = $3, attempts = attempts + 1, body = null,
+  update outbox_messages set status = 'sent', sent_at = $3, attempts = attempts + 1, last_response_code = $4,
+    body = case when channel = 'webhook' then body end,
     lease_until = null, leased_by = null
   where id = $1 and leased_by = $2
   returning id`);
 
-// $3 the error, $4 when to try again, $5 the attempts after which to give up.
+// $3 the error, $4 when to try again, $5 the attempts after which to give up (0: now), $6 the reply code.
 export const markFailed = statement('notifications.markFailed', `
-  update outbox_messages set attempts = attempts + 1, last_error = $3, next_attempt_at = $4,
+  update outbox_messages set attempts = attempts + 1, last_error = $3, next_attempt_at = $4, last_response_code = $6,
     status = case when attempts + 1 >= $5 then 'failed' else 'pending' end,
-    body = case when attempts + 1 >= $5 then null else body end,
+    body = case when attempts + 1 >= $5 and channel = 'email' then null else body end,
     lease_until = null, leased_by = null
   where id = $1 and leased_by = $2
   returning status`);
+
+// Webhook deliveries (channel 'webhook'): one row per subscriber of an event, written in the
+// publishing transaction. $1 member, $2 event type, $3 payload, $4 now, $5 actor, $6 event id,
+// $7 row ids, $8 subscription ids, $9 their URLs (three arrays of the same length).
+export const enqueueWebhooks = statement('notifications.enqueueWebhooks', `
+  insert into outbox_messages (id, member_id, channel, purpose, template, recipient, body, secret,
+    status, next_attempt_at, created_at, actor, webhook_id, event_id)
+  select d.id, $1, 'webhook', 'transactional', $2, d.url, $3, false, 'pending', $4, $4, $5, d.webhook_id, $6
+  from unnest($7::text[], $8::text[], $9::text[]) as d (id, webhook_id, url)
+  returning id`);
+
+const deliveryColumns = `id, event_id, template, status, attempts, last_response_code, last_error, created_at,
+  next_attempt_at, sent_at, replay_of`;
+
+export interface WebhookDeliveryRow {
+  id: string;
+  event_id: string;
+  template: string;
+  status: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  last_response_code: number | null;
+  last_error: string | null;
+  created_at: Temporal.Instant;
+  next_attempt_at: Temporal.Instant;
+  sent_at: Temporal.Instant | null;
+  replay_of: string | null;
+}
+
+// A subscription's delivery log, newest first, after the cursor $2 (a delivery id) when given.
+export const webhookDeliveries = statement('notifications.webhookDeliveries', `
+  select ${deliveryColumns} from outbox_messages
+  where webhook_id = $1 and ($2::text is null or id < $2)
+  order by id desc
+  limit $3`);
+
+// A replay: a new row with the original's event, type and payload, due now, pointing back at it.
+// The original keeps its own outcome and attempts. $1 subscription, $2 delivery, $3 new id, $4 URL.
+export const requeueWebhook = statement('notifications.requeueWebhook', `
+  insert into outbox_messages (id, member_id, channel, purpose, template, recipient, body, secret,
+    status, next_attempt_at, created_at, actor, webhook_id, event_id, replay_of)
+  select $3, member_id, channel, purpose, template, $4, body, false, 'pending', $5, $5, $6, webhook_id, event_id, id
+  from outbox_messages
+  where id = $2 and webhook_id = $1 and channel = 'webhook'
+  returning ${deliveryColumns}`);

@@ -22,6 +22,15 @@ export interface TemplateVars {
   signup_approved: { programName: string };
   /** Easy sign-up: the details did not match a contract. Says not which, to whoever gave them. */
   signup_rejected: { programName: string };
+  /** DN-6: a do-not-solicit or opt-in request was accepted, and when it takes effect. */
+  contact_request_confirmation: {
+    kind: 'do_not_solicit' | 'opt_in';
+    scope: 'company' | 'affiliates' | 'all';
+    effectiveAt: Temporal.Instant;
+    requestId: string;
+    programName: string;
+    timeZone: string;
+  };
 }
 
 export type TemplateName = keyof TemplateVars;
@@ -191,6 +200,35 @@ const templates: { [P in TemplateName]: Template<TemplateVars[P]> } = {
       subject: `Your application to ${v.programName}`,
       lines: ['We could not match the details you gave to a contract.', 'Please check them and apply again, or contact us.'],
     }),
+  },
+  contact_request_confirmation: {
+    secret: false,
+    ja: (v) => {
+      const scope = { company: `${v.programName}から`, affiliates: '関連会社・提携先から', all: `${v.programName}および関連会社・提携先からの、メール・郵送を含むすべて` }[v.scope];
+      return {
+        subject: `【${v.programName}】${v.kind === 'do_not_solicit' ? '勧誘停止' : 'ご案内の再開'}のお申し込みを受け付けました`,
+        lines: [
+          v.kind === 'do_not_solicit' ? `${scope}の勧誘の停止を受け付けました。` : `${scope}のご案内の再開を受け付けました。`,
+          `${when(v.effectiveAt, v.timeZone, 'ja')}から反映されます。それまでの間、ご案内が届く場合があります。`,
+          'ご契約やご利用に関する重要なお知らせは、引き続きお送りします。',
+          '',
+          `受付番号: ${v.requestId}`,
+        ],
+      };
+    },
+    en: (v) => {
+      const scope = { company: `from ${v.programName}`, affiliates: 'from our affiliates and partners', all: `of every kind, email and post included, from ${v.programName} and its affiliates and partners` }[v.scope];
+      return {
+        subject: `${v.programName}: we received your ${v.kind === 'do_not_solicit' ? 'request to stop marketing' : 'request to hear from us again'}`,
+        lines: [
+          v.kind === 'do_not_solicit' ? `We will stop marketing ${scope}.` : `We will send you offers ${scope} again.`,
+          `This takes effect on ${when(v.effectiveAt, v.timeZone, 'en')}; until then you may still hear from us.`,
+          'Notices about your contract and services will still reach you.',
+          '',
+          `Reference: ${v.requestId}`,
+        ],
+      };
+    },
   },
 };
 

@@ -252,6 +252,30 @@ export const AccountsSchema = Type.Object(
   closed,
 );
 
+export const contactChannels = ['phone', 'email', 'post', 'sms'] as const;
+export const requestChannels = ['phone', 'email', 'web'] as const;
+const BusinessDays = Type.Integer({ minimum: 0, maximum: 100 });
+
+/**
+ * DN: do-not-solicit requests. A request for the company or its affiliates stops marketing on the
+ * `solicitation` channels; "all" (DN-4) stops marketing on the `all` channels for the company and
+ * every affiliate. A verified request takes effect at the start of the business day
+ * `processingDays[channel of the request]` business days later (DN-3), affiliates
+ * `affiliateExtraDays` later still (their outside callers apply it from the suppression export).
+ * Business days are Monday to Friday in the program's time zone, except `holidays`.
+ */
+export const ConsentSchema = Type.Object(
+  {
+    affiliates: Type.Array(Type.Object({ id: RuleId, names: Names }, closed), { maxItems: 100 }),
+    solicitation: Type.Array(Type.Enum([...contactChannels]), { minItems: 1, maxItems: contactChannels.length, uniqueItems: true }),
+    all: Type.Array(Type.Enum([...contactChannels]), { minItems: 1, maxItems: contactChannels.length, uniqueItems: true }),
+    processingDays: Type.Object({ phone: BusinessDays, email: BusinessDays, web: BusinessDays }, closed),
+    affiliateExtraDays: Type.Optional(BusinessDays),
+    holidays: Type.Array(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }), { maxItems: 2000, uniqueItems: true }),
+  },
+  closed,
+);
+
 export const ProgramSchema = Type.Object(
   {
     key: Type.String({ pattern: programKeyPattern, maxLength: 64 }),
@@ -281,6 +305,7 @@ export const ProgramSchema = Type.Object(
     earning: Type.Optional(EarningSchema),
     redemption: Type.Optional(RedemptionSchema),
     accounts: Type.Optional(AccountsSchema),
+    consent: Type.Optional(ConsentSchema),
   },
   closed,
 );
@@ -304,6 +329,9 @@ export type RedemptionConfig = Static<typeof RedemptionSchema>;
 export type RewardConfig = Static<typeof Reward>;
 export type RedemptionKind = (typeof redemptionKinds)[number];
 export type SignUpKind = (typeof signUpKinds)[number];
+export type ConsentConfig = Static<typeof ConsentSchema>;
+export type ContactChannel = (typeof contactChannels)[number];
+export type RequestChannel = (typeof requestChannels)[number];
 export type Locale = (typeof locales)[number];
 
 /** A definition that passed every check, and the file it came from (for messages and audits). */

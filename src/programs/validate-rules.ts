@@ -2,7 +2,7 @@ import { Temporal } from 'temporal-polyfill';
 import { Value } from 'typebox/value';
 import { ConditionCompileError } from '../rules/index.js';
 import { conditionFor, type ConditionScope } from './conditions.js';
-import { EarningSchema, ProgramSchema, RedemptionSchema, TiersSchema, type EarningConfig, type RedemptionConfig, type TierConfig } from './schema.js';
+import { ConsentSchema, EarningSchema, ProgramSchema, RedemptionSchema, TiersSchema, type ConsentConfig, type EarningConfig, type RedemptionConfig, type TierConfig } from './schema.js';
 import type { DefinitionPath, DefinitionProblem } from './validate.js';
 
 /**
@@ -17,7 +17,9 @@ export function ruleProblems(data: unknown): DefinitionProblem[] {
   const earning: unknown = Reflect.get(data, 'earning');
   const redemption: unknown = Reflect.get(data, 'redemption');
   const pointValue: unknown = Reflect.get(data, 'pointValue');
+  const consent: unknown = Reflect.get(data, 'consent');
   return [
+    ...(Value.Check(ConsentSchema, consent) ? consentProblems(consent) : []),
     ...(Value.Check(TiersSchema, tiers) ? tierProblems(tiers) : []),
     ...(Value.Check(EarningSchema, earning) ? earningProblems(earning) : []),
     ...(Value.Check(RedemptionSchema, redemption) && Value.Check(ProgramSchema.properties.pointValue, pointValue)
@@ -193,4 +195,24 @@ function plainDateOf(text: string): Temporal.PlainDate | undefined {
     if (error instanceof RangeError) return undefined;
     throw error;
   }
+}
+
+/** DN-3: holidays are real dates; affiliate ids are unique. */
+function consentProblems(consent: ConsentConfig): DefinitionProblem[] {
+  const problems: DefinitionProblem[] = [];
+  for (const [index, holiday] of consent.holidays.entries()) {
+    try {
+      Temporal.PlainDate.from(holiday, { overflow: 'reject' });
+    } catch {
+      problems.push({ path: ['consent', 'holidays', index], message: `holiday ${holiday} is not a date of the calendar` });
+    }
+  }
+  const seen = new Set<string>();
+  for (const [index, affiliate] of consent.affiliates.entries()) {
+    if (seen.has(affiliate.id) || affiliate.id === 'company') {
+      problems.push({ path: ['consent', 'affiliates', index, 'id'], message: `affiliate id "${affiliate.id}" is used twice, or is the reserved "company"` });
+    }
+    seen.add(affiliate.id);
+  }
+  return problems;
 }

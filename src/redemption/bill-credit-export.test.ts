@@ -11,7 +11,7 @@ import { enrolMember, recordContract } from '../members/index.js';
 import { createRegistry, loadPrograms, syncPrograms, type Program } from '../programs/index.js';
 import { describeStorage } from '../../test/support/databases.js';
 import { billCreditCsvHeader, exportBillCredits, redeem } from './index.js';
-import { csvLine } from './bill-credit-export.js';
+import { csvLine } from '../csv.js';
 
 const APRIL = Temporal.Instant.from('2026-04-10T12:00:00+09:00');
 const programs = createRegistry(loadPrograms('examples/programs'));

@@ -1,3 +1,4 @@
+import { csvLine } from '../csv.js';
 import type { Queryable } from '../db/index.js';
 import * as sql from './sql.js';
 import type { BillCreditRow } from './sql.js';
@@ -42,9 +43,4 @@ export async function exportBillCredits(
 
 function toCsv(row: BillCreditRow): string {
   return csvLine([row.external_id, row.contract_id ?? '', row.billing_month, String(row.amount_minor), row.currency, row.id]);
-}
-
-/** RFC 4180: a field with a comma, quote or line break is quoted, its quotes doubled. */
-export function csvLine(fields: readonly string[]): string {
-  return `${fields.map((f) => (/[",\r\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(',')}\r\n`;
 }

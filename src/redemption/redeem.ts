@@ -5,6 +5,7 @@ import { newId } from '../ids.js';
 import { post } from '../ledger/index.js';
 import { listContracts, type Member } from '../members/index.js';
 import type { Program } from '../programs/index.js';
+import { publishPointsPosted } from '../webhooks/index.js';
 import { takeOne } from './catalog.js';
 import { countAgainst } from './counters.js';
 import { claimKey, replayOf, requestHash } from './idempotency.js';
@@ -91,6 +92,7 @@ async function spend(tx: Queryable, s: Spend, ctx: { now: Temporal.Instant; acto
     ctx.now,
   );
   assert(!posted.replayed, `the ledger key ${s.key} was not used outside redemptions`);
+  await publishPointsPosted(tx, { program: program.key, type: 'points.debited', memberId: member.id, kind: 'redeem', posted }, ctx);
   const fulfilment = plan.kind === 'catalog' ? { status: 'requested', shippingAddress: plan.shippingAddress } : null;
   const receipt: RedemptionReceipt = {
     id: s.id,

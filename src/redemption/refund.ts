@@ -4,6 +4,7 @@ import { assert, refusal } from '../errors.js';
 import { newId } from '../ids.js';
 import { post } from '../ledger/index.js';
 import type { Program } from '../programs/index.js';
+import { publishPointsPosted } from '../webhooks/index.js';
 import { claimKey, replayOf, requestHash } from './idempotency.js';
 import * as sql from './sql.js';
 import type { RedemptionRow } from './sql.js';
@@ -185,6 +186,7 @@ async function refundLocked(tx: Queryable, r: LockedRefund, ctx: Ctx): Promise<R
     },
     ctx.now,
   );
+  await publishPointsPosted(tx, { program: program.key, type: 'points.credited', memberId, kind: 'refund', posted, occurredAt: event?.occurredAt }, ctx);
   const receipt: RefundReceipt = {
     id,
     redemptionId: redemption.id,

@@ -79,6 +79,9 @@ interface World {
   operators: Record<Role, OperatorLogIn>;
   redemptionId: string;
   signupId: string;
+  /** A webhook of A's program, and the delivery of A's seed points to it. */
+  webhookId: string;
+  deliveryId: string;
 }
 
 // Ids of the same shapes and lengths as A's that name nothing.
@@ -108,10 +111,17 @@ describeApi(
         admin: await givenOperatorLogIn(ctx, 'admin'),
       };
       const a = members.owner;
+      // Nothing listens on port 9: the delivery fails and waits for a retry, which is all the matrix needs.
+      const webhook = await call(ctx.app, 'POST', `/v1/programs/${a.program}/webhooks`, { url: 'http://127.0.0.1:9/authz', events: ['points.credited'] });
+      assert.equal(webhook.statusCode, 201, webhook.body);
+      const webhookId = webhook.json<{ id: string }>().id;
       assert.equal((await adjust(ctx.app, a.memberId, 1000, `${a.memberId}-seed`)).statusCode, 201);
+      const deliveries = await call(ctx.app, 'GET', `/v1/programs/${a.program}/webhooks/${webhookId}/deliveries`);
+      const deliveryId = deliveries.json<{ items: { id: string }[] }>().items[0]?.id;
+      assert.ok(deliveryId, deliveries.body);
       const redeemed = await call(ctx.app, 'POST', `/v1/members/${a.memberId}/redemptions`, { kind: 'bill_credit', points: 100 }, { 'idempotency-key': `${a.memberId}-redeem` });
       assert.equal(redeemed.statusCode, 201, redeemed.body);
-      world = { a, members, operators, redemptionId: redeemed.json<{ id: string }>().id, signupId: await givenSignupToReview(ctx) };
+      world = { a, members, operators, redemptionId: redeemed.json<{ id: string }>().id, signupId: await givenSignupToReview(ctx), webhookId, deliveryId };
     });
 
     it('has a row in the role table for every documented route, and a route for every row', () => {
@@ -242,6 +252,8 @@ describeApi(
       program: () => w().a.program,
       redemptionId: () => w().redemptionId,
       signupId: () => w().signupId,
+      webhookId: () => w().webhookId,
+      deliveryId: () => w().deliveryId,
       job: () => 'expire',
       // Disabling ends the operator's sessions: each request names an operator of its own.
       operatorId: async () => (await givenOperatorLogIn(ctx, 'support')).operatorId,

@@ -2,6 +2,7 @@ import type { Temporal } from 'temporal-polyfill';
 import type { Queryable } from '../../db/index.js';
 import { assert } from '../../errors.js';
 import { applyOperations, toPosted, type LedgerOp, type Posted } from '../../ledger/index.js';
+import { publishLedgerPostings } from '../../webhooks/index.js';
 import type { HandlerInput, Outcome } from './handlers.js';
 import { rejectLedger } from './rejection.js';
 
@@ -17,11 +18,13 @@ export async function postForEvent(
   tolerate: readonly string[] = [],
 ): Promise<(Posted | undefined)[]> {
   const results = await applyOperations(tx, ops, now);
-  return results.map((result) => {
+  const posted = results.map((result) => {
     if (result.status === 'created' || result.status === 'replayed') return toPosted(result);
     if (tolerate.includes(result.status)) return undefined;
     return rejectLedger(result);
   });
+  await publishLedgerPostings(tx, ops, posted, now);
+  return posted;
 }
 
 export async function postOne(tx: Queryable, op: LedgerOp, now: Temporal.Instant): Promise<Posted> {

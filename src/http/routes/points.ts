@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { refusal } from '../../errors.js';
 import { getBalance, listTransactions, post, type LedgerOp, type LedgerTransaction } from '../../ledger/index.js';
 import { expiresAtFor } from '../../programs/index.js';
+import { publishPointsPosted } from '../../webhooks/index.js';
 import type { App, AppDeps } from '../app.js';
 import { actorOf } from '../auth.js';
 import { memberOrRefuse, memberWithProgram } from '../lookups.js';
@@ -97,7 +98,12 @@ export function pointsRoutes(app: App, deps: AppDeps): void {
         if (expiresAt !== undefined) throw refusal('invalid_request', 'body.expiresAt: only a credit (positive points) has an expiry');
         op = { ...common, op: 'debit', points: -points, counter: 'program:adjusted' };
       }
-      const posted = await post(deps.db, op, now);
+      const type = points > 0 ? 'points.credited' : 'points.debited';
+      const posted = await deps.db.transaction(async (tx) => {
+        const result = await post(tx, op, now);
+        await publishPointsPosted(tx, { program: program.key, type, memberId: member.id, kind: 'adjustment', posted: result }, { now, actor: common.actor });
+        return result;
+      });
       return reply.code(201).send({
         transactionId: posted.transactionId,
         points,

@@ -1,0 +1,101 @@
+import type { Temporal } from 'temporal-polyfill';
+import { Type } from 'typebox';
+import { Instant, iso, isoOrNull, JsonObject, nullable, section } from './section.js';
+import * as sql from './sql.js';
+
+/** consent/ (DN-1..DN-8): contact requests with what the person gave to verify them, the permission changes, reports. */
+export const contactSection = section({
+  name: 'contact',
+  tables: ['contact_requests', 'contact_permission_changes', 'contact_reports'],
+  schema: Type.Object({
+    requests: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        kind: Type.String(),
+        channel: Type.String(),
+        scope: Type.String(),
+        status: Type.String(),
+        verification: JsonObject,
+        mismatches: nullable(Type.Array(Type.String())),
+        receivedAt: Instant,
+        verifiedAt: nullable(Instant),
+        effectiveAt: nullable(Instant),
+      }),
+    ),
+    permissionChanges: Type.Array(
+      Type.Object({ requestId: Type.String(), channel: Type.String(), purpose: Type.String(), scope: Type.String(), allowed: Type.Boolean(), effectiveAt: Instant }),
+    ),
+    reports: Type.Array(
+      Type.Object({
+        id: Type.String(),
+        requestId: Type.String(),
+        channel: Type.String(),
+        scope: Type.String(),
+        contactedAt: Instant,
+        description: Type.String(),
+        reportedAt: Instant,
+        resolvedAt: nullable(Instant),
+      }),
+    ),
+  }),
+  async read(q, person) {
+    const requests = await q.query<{
+      id: string;
+      kind: string;
+      channel: string;
+      scope: string;
+      status: string;
+      verification: Record<string, unknown>;
+      mismatches: string[] | null;
+      received_at: Temporal.Instant;
+      verified_at: Temporal.Instant | null;
+      effective_at: Temporal.Instant | null;
+    }>(sql.contactRequests, [person.memberId]);
+    const changes = await q.query<{ request_id: string; channel: string; purpose: string; scope: string; allowed: boolean; effective_at: Temporal.Instant }>(
+      sql.permissionChanges,
+      [person.memberId],
+    );
+    const reports = await q.query<{
+      id: string;
+      request_id: string;
+      channel: string;
+      scope: string;
+      contacted_at: Temporal.Instant;
+      description: string;
+      reported_at: Temporal.Instant;
+      resolved_at: Temporal.Instant | null;
+    }>(sql.contactReports, [person.memberId]);
+    return {
+      requests: requests.map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        channel: r.channel,
+        scope: r.scope,
+        status: r.status,
+        verification: r.verification,
+        mismatches: r.mismatches,
+        receivedAt: iso(r.received_at),
+        verifiedAt: isoOrNull(r.verified_at),
+        effectiveAt: isoOrNull(r.effective_at),
+      })),
+      permissionChanges: changes.map((c) => ({
+        requestId: c.request_id,
+        channel: c.channel,
+        purpose: c.purpose,
+        scope: c.scope,
+        allowed: c.allowed,
+        effectiveAt: iso(c.effective_at),
+      })),
+      reports: reports.map((r) => ({
+        id: r.id,
+        requestId: r.request_id,
+        channel: r.channel,
+        scope: r.scope,
+        contactedAt: iso(r.contacted_at),
+        description: r.description,
+        reportedAt: iso(r.reported_at),
+        resolvedAt: isoOrNull(r.resolved_at),
+      })),
+    };
+  },
+});
