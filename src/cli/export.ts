@@ -1,9 +1,12 @@
 import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
+import { Temporal } from 'temporal-polyfill';
+import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
+import { exportSuppressions } from '../consent/index.js';
 import { refusal } from '../errors.js';
-import { createRegistry, loadPrograms } from '../programs/index.js';
+import { createRegistry, loadPrograms, type Program } from '../programs/index.js';
 import { exportBillCredits } from '../redemption/index.js';
 import { openMigratedDb, type StorageOptions } from './database.js';
 import { month, withStorage } from './options.js';
@@ -34,9 +37,7 @@ export function registerExportCommands(program: Command, config: Config): void {
       .option('--out <file>', 'write to this file instead of stdout')
       .option('--programs <dir>', 'program definitions (default examples/programs)'),
   ).action(async (options: ExportOptions) => {
-    const registry = createRegistry(loadPrograms(options.programs ?? config.programsDir));
-    const target = registry.get(options.program);
-    if (!target) throw refusal('unknown_program', `no program "${options.program}"; programs are ${registry.list().map((p) => p.key).join(', ')}`);
+    const target = programNamed(config, options);
     const db = await openMigratedDb(config, options);
     try {
       if (options.out === undefined) {
@@ -61,6 +62,38 @@ export function registerExportCommands(program: Command, config: Config): void {
       await db.close();
     }
   });
+
+  withStorage(
+    exports
+      .command('suppressions')
+      .description(
+        'DN-3, DN-4: who must not be called or mailed, for an outside call centre or an affiliate: the permission changes of one\n' +
+          "scope that took effect since the last export of that scope (or --since), as CSV: customer_id, phone, channel, scope,\n" +
+          'action (suppress or release), effective_at, request_id. Each export is recorded, so the next one continues from it.',
+      )
+      .requiredOption('--program <key>', 'the program')
+      .requiredOption('--scope <scope>', "company, an affiliate's id, or '*' for every scope")
+      .option('--since <ISO instant>', 'changes after this instant instead of since the last export')
+      .option('--programs <dir>', 'program definitions (default examples/programs)'),
+  ).action(async (options: StorageOptions & { program: string; programs?: string; scope: string; since?: string }) => {
+    const target = programNamed(config, options);
+    const db = await openMigratedDb(config, options);
+    try {
+      const since = options.since === undefined ? undefined : Temporal.Instant.from(options.since);
+      const result = await exportSuppressions(db, target, { scope: options.scope, since, now: systemClock.now() });
+      await write(process.stdout, result.csv);
+      process.stderr.write(`${result.rows} changes of scope ${options.scope} in (${result.since}, ${result.until}]\n`);
+    } finally {
+      await db.close();
+    }
+  });
+}
+
+function programNamed(config: Config, options: { program: string; programs?: string | undefined }): Program {
+  const registry = createRegistry(loadPrograms(options.programs ?? config.programsDir));
+  const target = registry.get(options.program);
+  if (!target) throw refusal('unknown_program', `no program "${options.program}"; programs are ${registry.list().map((p) => p.key).join(', ')}`);
+  return target;
 }
 
 /** Writes with back-pressure, so a month of millions of rows never sits in memory. */
