@@ -3,12 +3,13 @@ import type { Db } from '../db/index.js';
 import { refusal } from '../errors.js';
 import type { Program } from '../programs/index.js';
 import type { JobContext, JobOutcome } from './chunked.js';
+import { runBalanceEmail } from './balance-email.js';
 import { runExpiry } from './expire.js';
 import { runForfeit } from './forfeit.js';
 import { runMonthlyGrant } from './monthly-grant.js';
 import { runStatus } from './status.js';
 
-export const jobNames = ['status', 'monthly-grant', 'forfeit', 'expire'] as const;
+export const jobNames = ['status', 'monthly-grant', 'forfeit', 'expire', 'balance-email'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export function isJobName(name: string): name is JobName {
@@ -19,7 +20,7 @@ export interface JobRequest {
   job: JobName;
   /** Every job but expire, which covers all programs' lots at once. */
   program?: Program | undefined;
-  /** 'YYYY-MM', for monthly jobs (status, monthly-grant). */
+  /** 'YYYY-MM', for monthly jobs (status, monthly-grant, balance-email). */
   month?: string | undefined;
   /** For instant jobs (expire, forfeit). */
   asOf?: Temporal.Instant | undefined;
@@ -33,9 +34,10 @@ export async function runJob(db: Db, request: JobRequest, ctx: JobContext): Prom
     return runExpiry(db, request.asOf, ctx);
   }
   if (!program) throw refusal('unknown_program', `${job} runs for one program: name it`);
-  if (job === 'status' || job === 'monthly-grant') {
+  if (job === 'status' || job === 'monthly-grant' || job === 'balance-email') {
     if (!request.month) throw refusal('invalid_request', `${job} runs for a billing month: give month as YYYY-MM`);
-    return job === 'status' ? runStatus(db, program, request.month, ctx) : runMonthlyGrant(db, program, request.month, ctx);
+    const run = { status: runStatus, 'monthly-grant': runMonthlyGrant, 'balance-email': runBalanceEmail }[job];
+    return run(db, program, request.month, ctx);
   }
   if (!request.asOf) throw refusal('invalid_request', `${job} runs as of an instant: give asOf`);
   return runForfeit(db, program, request.asOf, ctx);
@@ -55,7 +57,8 @@ const monthOf = (program: Program) => (at: Temporal.Instant) =>
 /**
  * When each job falls due for a program, in its time zone: status and the monthly grant at the
  * start of each month (status first, so the month's grant and entries see the new status), the
- * forfeit catch-up and expiry every night. Only the jobs the program's configuration uses.
+ * forfeit catch-up and expiry every night, the balance email (FL-7) on the 1st at its hour. Only the
+ * jobs the program's configuration uses.
  */
 export function schedulesFor(program: Program): Schedule[] {
   const month = monthOf(program);
@@ -64,6 +67,8 @@ export function schedulesFor(program: Program): Schedule[] {
   if (program.earning?.monthlyGrants?.length) {
     schedules.push({ job: 'monthly-grant', cron: '0 0 1 * *', request: (at) => ({ job: 'monthly-grant', month: month(at) }) });
   }
+  const balance = program.notifications?.monthlyBalance;
+  if (balance) schedules.push({ job: 'balance-email', cron: `0 ${balance.hour} 1 * *`, request: (at) => ({ job: 'balance-email', month: month(at) }) });
   if (program.earning?.forfeitOn?.length) schedules.push({ job: 'forfeit', cron: '30 0 * * *', request: (asOf) => ({ job: 'forfeit', asOf }) });
   schedules.push({ job: 'expire', cron: '0 0 * * *', request: (asOf) => ({ job: 'expire', asOf }) });
   return schedules;

@@ -20,3 +20,4 @@ export {
 export { linkAccount, listLinks, findByLink, type AccountLink } from './links.js';
 export { getStatus, setStatus, listStatusChanges, type StatusChange } from './statuses.js';
 export { normaliseAccessKey, normaliseEmail, normaliseName, normalisePhone } from './normalise.js';
+export { erasePersonalData, type MemberErasure } from './personal-data.js';

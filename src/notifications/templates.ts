@@ -22,6 +22,17 @@ export interface TemplateVars {
   signup_approved: { programName: string };
   /** Easy sign-up: the details did not match a contract. Says not which, to whoever gave them. */
   signup_rejected: { programName: string };
+  /** FL-7: the monthly balance, with the points that expire at the end of this fiscal year. */
+  monthly_balance: {
+    month: string;
+    available: number;
+    pending: number;
+    expiringPoints: number;
+    /** The end of this fiscal year: when `expiringPoints` expire. */
+    expiringAt: Temporal.Instant;
+    programName: string;
+    timeZone: string;
+  };
   /** DN-6: a do-not-solicit or opt-in request was accepted, and when it takes effect. */
   contact_request_confirmation: {
     kind: 'do_not_solicit' | 'opt_in';
@@ -201,6 +212,33 @@ const templates: { [P in TemplateName]: Template<TemplateVars[P]> } = {
       lines: ['We could not match the details you gave to a contract.', 'Please check them and apply again, or contact us.'],
     }),
   },
+  monthly_balance: {
+    secret: false,
+    ja: (v) => ({
+      subject: `【${v.programName}】${v.month.replace('-', '年')}月のポイント残高のお知らせ`,
+      lines: [
+        `ご利用可能ポイント: ${points(v.available, 'ja')}`,
+        ...(v.pending > 0 ? [`付与予定ポイント: ${points(v.pending, 'ja')}`] : []),
+        v.expiringPoints > 0
+          ? `今年度末（${lastDayBefore(v.expiringAt, v.timeZone, 'ja')}）で失効するポイント: ${points(v.expiringPoints, 'ja')}`
+          : `今年度末（${lastDayBefore(v.expiringAt, v.timeZone, 'ja')}）で失効するポイントはありません。`,
+        '',
+        'ポイントの明細は会員ページでご確認いただけます。',
+      ],
+    }),
+    en: (v) => ({
+      subject: `${v.programName}: your points balance for ${v.month}`,
+      lines: [
+        `Points available: ${points(v.available, 'en')}`,
+        ...(v.pending > 0 ? [`Points on the way: ${points(v.pending, 'en')}`] : []),
+        v.expiringPoints > 0
+          ? `Points expiring at the end of this fiscal year (${lastDayBefore(v.expiringAt, v.timeZone, 'en')}): ${points(v.expiringPoints, 'en')}`
+          : `No points expire at the end of this fiscal year (${lastDayBefore(v.expiringAt, v.timeZone, 'en')}).`,
+        '',
+        'See every entry on your member page.',
+      ],
+    }),
+  },
   contact_request_confirmation: {
     secret: false,
     ja: (v) => {
@@ -256,6 +294,18 @@ function signature(programName: string, locale: Locale): string {
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 /** "2026年4月10日 12:00 JST", "April 10, 2026 at 12:00 GMT+9": date, 24-hour time and zone. */
+/** The last day before `end` (an end of day is the next day's 00:00), as a date: 2027年3月31日 / March 31, 2027. */
+function lastDayBefore(end: Temporal.Instant, timeZone: string, locale: Locale): string {
+  const day = end.subtract({ nanoseconds: 1 }).toZonedDateTimeISO(timeZone).toPlainDate();
+  return day.toLocaleString(locale === 'ja' ? 'ja-JP' : 'en-US', { year: 'numeric', month: 'long', day: 'numeric' });
+}
+
+/** Points in the reader's locale: 12,345 pt / 12,345ポイント. */
+function points(value: number, locale: Locale): string {
+  const number = new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-US').format(value);
+  return locale === 'ja' ? `${number}ポイント` : `${number} pt`;
+}
+
 export function when(instant: Temporal.Instant, timeZone: string, locale: Locale): string {
   const key = `${locale} ${timeZone}`;
   let format = formats.get(key);

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { accessKeyIssueOf, logInAccountOf, sessionsOf, signupsOf } from '../accounts/personal-data.js';
+import { accessKeyIssueOf, logInAccountOf, sessionsOf, signupsOf } from '../accounts/index.js';
 import { Instant, iso, isoOrNull, JsonObject, nullable, section } from './section.js';
 
 /** accounts/: the log-in, the activation letter's key, sign-ups and sessions — never a hash. */

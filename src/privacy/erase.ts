@@ -1,10 +1,9 @@
 import type { Temporal } from 'temporal-polyfill';
-import { eraseAccountData } from '../accounts/personal-data.js';
+import { eraseAccountData } from '../accounts/index.js';
 import type { Db, Queryable } from '../db/index.js';
 import { assert, refusal } from '../errors.js';
-import { getMember } from '../members/index.js';
-import { erasePersonalData } from '../members/personal-data.js';
-import { eraseRedemptionData } from '../redemption/personal-data.js';
+import { erasePersonalData, getMember } from '../members/index.js';
+import { eraseRedemptionData } from '../redemption/index.js';
 import { findPerson, type Person } from './person.js';
 import * as sql from './sql.js';
 

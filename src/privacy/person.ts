@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../db/index.js';
-import { accountEmailsOf } from '../accounts/personal-data.js';
+import { accountEmailsOf } from '../accounts/index.js';
 import { getMember, normaliseEmail } from '../members/index.js';
 
 /** Whose data a request is about, as the tables name them. */

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import { allRedemptionsOf, refundsOf, stepUpFailuresOf, stepUpKeysOf } from '../redemption/personal-data.js';
+import { allRedemptionsOf, refundsOf, stepUpFailuresOf, stepUpKeysOf } from '../redemption/index.js';
 import { Instant, iso, isoOrNull, JsonObject, nullable, section } from './section.js';
 
 /** redemption/: what the member spent points on, where it was shipped, refunds, and step-up keys (times only). */

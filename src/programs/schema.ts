@@ -276,6 +276,18 @@ export const ConsentSchema = Type.Object(
   closed,
 );
 
+/**
+ * FL-7: the monthly balance email, on the 1st of each month at `hour` (program time zone), with the
+ * points that expire at the end of the current fiscal year. Transactional: it goes whatever the
+ * marketing consent (DN-5).
+ */
+export const NotificationsSchema = Type.Object(
+  {
+    monthlyBalance: Type.Optional(Type.Object({ hour: Type.Integer({ minimum: 0, maximum: 23 }) }, closed)),
+  },
+  closed,
+);
+
 export const ProgramSchema = Type.Object(
   {
     key: Type.String({ pattern: programKeyPattern, maxLength: 64 }),
@@ -306,6 +318,7 @@ export const ProgramSchema = Type.Object(
     redemption: Type.Optional(RedemptionSchema),
     accounts: Type.Optional(AccountsSchema),
     consent: Type.Optional(ConsentSchema),
+    notifications: Type.Optional(NotificationsSchema),
   },
   closed,
 );

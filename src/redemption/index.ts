@@ -10,3 +10,4 @@ export { exportBillCredits, billCreditCsvHeader, type BillCreditExport } from '.
 export type { RedemptionRequest } from './plan.js';
 export type { Redemption, RedemptionReceipt, StepUpMethod } from './redemption.js';
 export type { Money } from './value.js';
+export { allRedemptionsOf, eraseRedemptionData, refundsOf, stepUpFailuresOf, stepUpKeysOf } from './personal-data.js';

@@ -69,8 +69,9 @@ async function sendWebhook(db: Db, clock: Clock, timeoutMs: number, message: Cla
   } catch (error) {
     throw networkError(error);
   }
-  // The answer's body is not read: only the status counts, and a receiver cannot make us hold a large one.
-  await response.body?.cancel().catch(() => {});
+  // The answer's body is not read: only the status counts, and a receiver cannot make us hold a
+  // large one. Releasing it cannot change the outcome, so a failure to release is not the send's.
+  await response.body?.cancel().catch(() => undefined);
   if (response.status >= 200 && response.status < 300) return { responseCode: response.status };
   throw Object.assign(new Error(`the receiver answered ${response.status} ${response.statusText}`.trim()), { code: 'HTTP', responseCode: response.status });
 }
