@@ -6,8 +6,6 @@ export interface AccountsEnv {
   db: Db;
   /** Where the member portal is, for the links we email: POINTBOOK_PUBLIC_URL. */
   publicUrl: string;
-  /** Called after a commit that queued email, so it goes out now rather than at the next sweep. */
-  mailQueued: () => void;
 }
 
 export interface RequestContext {

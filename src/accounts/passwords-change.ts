@@ -39,7 +39,6 @@ export async function requestPasswordReset(env: AccountsEnv, program: Program, i
       ctx,
     );
   });
-  env.mailQueued();
 }
 
 /** Sets the password from a reset link: every session ends, the lock lifts, the owner is told. */
@@ -62,7 +61,6 @@ export async function resetPassword(
     await replacePassword(tx, program, account, passwordHash, null, ctx);
   });
   await clearAccountThrottle(env.db, accountScope('account', `${program.key}:${account.email}`));
-  env.mailQueued();
 }
 
 /** A logged-in member changes their password: the current one first (throttled like a log-in). */
@@ -84,7 +82,6 @@ export async function changePassword(
   await checkPasswordRules(input.newPassword, await contextOf(env.db, account));
   const passwordHash = await hashPassword(input.newPassword);
   await env.db.transaction((tx) => replacePassword(tx, program, account, passwordHash, input.sessionTokenHash, ctx));
-  env.mailQueued();
 }
 
 async function replacePassword(

@@ -78,7 +78,6 @@ export async function reviewSignup(
     const [after] = await tx.query<sql.SignupRow>(sql.getSignup, [signup.id]);
     return after!;
   });
-  env.mailQueued();
   return toSignup(reviewed);
 }
 

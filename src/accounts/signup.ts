@@ -102,7 +102,6 @@ async function begin(env: AccountsEnv, program: Program, signup: NewSignup, ctx:
       ctx,
     );
   });
-  env.mailQueued();
 }
 
 export function programName(program: Program, locale: Locale): string {
@@ -148,7 +147,6 @@ export async function confirmSignup(
     const session = await startSession(tx, { kind: 'member', id: memberId }, ctx);
     return { status: 'active', memberId, session };
   });
-  if (result.status === 'pending_review') env.mailQueued();
   return result;
 }
 

@@ -33,19 +33,19 @@ const quiet = { info: () => {}, error: () => {} };
  * The one wiring of the product: programs recorded in the database, the registry, the scheduler,
  * the mailer, the webhook deliverer and the HTTP app, for `pointbook serve`, the simulator and the
  * tests alike. The scheduler and the mailer's periodic sweep are returned unstarted (on a test
- * clock, moving the clock runs due jobs); email queued by a request is sent right after its
- * commit. Webhook deliveries are sent right after the commit that wrote them (requests and jobs
- * alike: the database the app and the scheduler get kicks the deliverer after such commits), and
- * the deliverer's periodic sweep (retries) starts when the server listens. All stop with the app.
+ * clock, moving the clock runs due jobs). Email and webhook deliveries are sent right after the
+ * commit that wrote them (requests and jobs alike: the database the app and the scheduler get
+ * kicks the deliverer of each channel after such commits); the mailer's sweep is started by
+ * `serve`, the webhook deliverer's when the server listens. All stop with the app.
  */
 export async function assembleApp(input: AssembleInput): Promise<{ app: App; scheduler: Scheduler; mailer: Mailer; webhooks: Deliverer }> {
   await syncPrograms(input.db, input.programs, input.clock.now());
   const programs = createRegistry(input.programs);
   const log = input.logger ?? quiet;
   const webhooks = createWebhookDeliverer({ db: input.db, clock: input.clock, log });
-  const db = kickOnCommit(input.db, { webhook: () => webhooks.kick() });
-  const scheduler = createScheduler({ db, clock: input.clock, programs, log });
   const mailer = createMailer({ db: input.db, transport: input.mailTransport, from: input.mailFrom ?? defaultMailFrom, clock: input.clock, log });
+  const db = kickOnCommit(input.db, { webhook: () => webhooks.kick(), email: () => mailer.kick() });
+  const scheduler = createScheduler({ db, clock: input.clock, programs, log });
   const app = await buildApp(
     {
       db,
@@ -53,7 +53,7 @@ export async function assembleApp(input: AssembleInput): Promise<{ app: App; sch
       testClock: input.testClock,
       programs,
       adminToken: input.adminToken,
-      accounts: { db, publicUrl: input.publicUrl ?? 'http://localhost:3000', mailQueued: () => mailer.kick() },
+      accounts: { db, publicUrl: input.publicUrl ?? 'http://localhost:3000' },
       scheduler,
     },
     { logger: input.logger, trustProxy: input.trustProxy },

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { Role } from '../../src/accounts/index.js';
+import { statement } from '../../src/db/index.js';
 import { accessTable, type Access } from '../../src/http/access.js';
+import { newId } from '../../src/ids.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { createRegistry, loadPrograms } from '../../src/programs/index.js';
 import { adjust, as, call, describeApi, problemCode, TOKEN, uniqueExternalId, type ApiContext } from '../support/api.js';
@@ -82,6 +84,7 @@ interface World {
   /** A webhook of A's program, and the delivery of A's seed points to it. */
   webhookId: string;
   deliveryId: string;
+  reportId: string;
 }
 
 // Ids of the same shapes and lengths as A's that name nothing.
@@ -121,7 +124,8 @@ describeApi(
       assert.ok(deliveryId, deliveries.body);
       const redeemed = await call(ctx.app, 'POST', `/v1/members/${a.memberId}/redemptions`, { kind: 'bill_credit', points: 100 }, { 'idempotency-key': `${a.memberId}-redeem` });
       assert.equal(redeemed.statusCode, 201, redeemed.body);
-      world = { a, members, operators, redemptionId: redeemed.json<{ id: string }>().id, signupId: await givenSignupToReview(ctx), webhookId, deliveryId };
+      const reportId = await givenContactReport(ctx, a.memberId, a.program);
+      world = { a, members, operators, redemptionId: redeemed.json<{ id: string }>().id, signupId: await givenSignupToReview(ctx), webhookId, deliveryId, reportId };
     });
 
     it('has a row in the role table for every documented route, and a route for every row', () => {
@@ -141,7 +145,7 @@ describeApi(
         clock: ctx.clock,
         programs: createRegistry(loadPrograms('examples/programs')),
         adminToken: TOKEN,
-        accounts: { db: ctx.db, publicUrl: 'https://portal.pointbook.test', mailQueued: () => {} },
+        accounts: { db: ctx.db, publicUrl: 'https://portal.pointbook.test' },
       });
       try {
         await assert.rejects(async () => {
@@ -254,6 +258,7 @@ describeApi(
       signupId: () => w().signupId,
       webhookId: () => w().webhookId,
       deliveryId: () => w().deliveryId,
+      reportId: () => w().reportId,
       job: () => 'expire',
       // Disabling ends the operator's sessions: each request names an operator of its own.
       operatorId: async () => (await givenOperatorLogIn(ctx, 'support')).operatorId,
@@ -303,4 +308,24 @@ async function givenSignupToReview(ctx: ApiContext): Promise<string> {
   const signup = waiting.json<{ items: { id: string; email: string }[] }>().items.find((item) => item.email === email);
   assert.ok(signup, `the sign-up of ${email} waits for review`);
   return signup.id;
+}
+
+const insertStop = statement('test.authz.insertStop', `
+  insert into contact_requests (member_id, id, program_key, kind, channel, scope, taken_by, verification, status, received_at, verified_at, effective_at, actor)
+  values ($1, $2, $3, 'do_not_solicit', 'phone', 'company', 'staff', '{}', 'verified', $4, $4, $4, 'test')`);
+const insertReport = statement('test.authz.insertReport', `
+  insert into contact_reports (member_id, id, request_id, channel, scope, contacted_at, description, reported_at, reported_by)
+  values ($1, $2, $3, 'phone', 'company', $4, 'a call after the stop', $4, 'test')`);
+
+/**
+ * A contact report of member A, for the :reportId routes. Member A's program takes no contact
+ * requests through the API (no consent section), so the rows are written as they would be.
+ */
+async function givenContactReport(ctx: ApiContext, memberId: string, program: string): Promise<string> {
+  const requestId = newId('crq');
+  const reportId = newId('crp');
+  const at = ctx.clock.now().toString();
+  await ctx.db.query(insertStop, [memberId, requestId, program, at]);
+  await ctx.db.query(insertReport, [memberId, reportId, requestId, at]);
+  return reportId;
 }

@@ -136,7 +136,6 @@ export function consentRoutes(app: App, deps: AppDeps): void {
           return { status: 201, body: toRequestView(created) };
         },
       );
-      deps.accounts.mailQueued();
       return reply.code(stored.status).send(stored.body);
     },
   );

@@ -270,7 +270,6 @@ export function redemptionRoutes(app: App, deps: AppDeps): void {
       const { member, program } = await memberWithProgram(deps, request.params.id);
       const delivery = await keyDeliveryFor(deps.db, program, member);
       const issued = await issueStepUpKey(deps.db, program, member.id, delivery, { now: deps.clock.now(), actor: actorOf(request) });
-      deps.accounts.mailQueued();
       const view = { id: issued.id, expiresAt: issued.expiresAt.toString() };
       return reply.code(201).send(deps.testClock ? { ...view, key: issued.key } : view);
     },
