@@ -4,3 +4,4 @@ export { mayContact, permissionsAt, type Permission } from './permissions.js';
 export { openContactReports, reportContact, resolveContactReport, type ContactReport } from './reports.js';
 export { consentOf, listContactRequests, submitContactRequest, type ContactRequest, type ContactRequestInput } from './requests.js';
 export { exportSuppressions } from './suppressions.js';
+export { sendMarketingEmail } from './marketing.js';

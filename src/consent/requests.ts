@@ -5,6 +5,7 @@ import { newId } from '../ids.js';
 import { listContracts, normaliseName, normalisePhone, type Member } from '../members/index.js';
 import { enqueueEmail } from '../notifications/index.js';
 import { type ConsentConfig, type Locale, type Program, type RequestChannel } from '../programs/index.js';
+import { publishWebhookEvent } from '../webhooks/index.js';
 import { businessDaysLater, type BusinessCalendar } from './business-days.js';
 import { COMPANY, coveredCells, type RequestScope } from './coverage.js';
 import * as sql from './sql.js';
@@ -99,7 +100,7 @@ async function record(
   program: Program,
   member: Member,
   input: ContactRequestInput,
-  decision: { mismatches: string[]; cells: object[]; effectiveAt: Temporal.Instant },
+  decision: { mismatches: string[]; cells: { channel: string; purpose: string; scope: string; effectiveAt: string }[]; effectiveAt: Temporal.Instant },
   ctx: { now: Temporal.Instant; actor: string; confirmTo: { email: string | null; locale: Locale } },
 ): Promise<sql.RequestRow> {
   const verified = decision.mismatches.length === 0;
@@ -112,6 +113,8 @@ async function record(
   ]);
   if (!verified) return inserted!;
   await tx.query(sql.insertChange, [member.id, id, input.kind === 'opt_in', JSON.stringify(cells)]);
+  const data = { memberId: member.id, requestId: id, kind: input.kind, allowed: input.kind === 'opt_in', changes: cells };
+  await publishWebhookEvent(tx, { program: program.key, type: 'contact_permission.changed', occurredAt: ctx.now, data }, ctx);
   const { email, locale } = ctx.confirmTo;
   if (!email) return inserted!;
   // DN-6: the confirmation is transactional (DN-5), so it goes even after "all".

@@ -6,6 +6,7 @@ export type Channel = 'email' | 'webhook';
 /** The statements that put a message of a channel in the outbox. */
 const enqueuing = new Map<Statement, Channel>([
   [sql.insertMessage, 'email'],
+  [sql.insertMarketing, 'email'],
   [sql.enqueueWebhooks, 'webhook'],
   [sql.requeueWebhook, 'webhook'],
 ]);

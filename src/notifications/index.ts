@@ -1,4 +1,4 @@
-export { enqueueEmail, type EmailMessage, type OutboxMessageId } from './outbox.js';
+export { enqueueEmail, enqueueMarketingEmail, type EmailMessage, type OutboxMessageId } from './outbox.js';
 export { createMailer, type DeliveryCounts, type Mailer, type MailerLog, type MailerOptions } from './mailer.js';
 export { createDeliverer, Undeliverable, type ClaimedMessage, type Deliverer, type DelivererLog, type DelivererOptions, type Send } from './deliverer.js';
 export { transportFromUrl } from './transport.js';

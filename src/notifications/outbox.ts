@@ -46,3 +46,27 @@ export async function enqueueEmail<K extends TemplateName>(
   ]);
   return { id };
 }
+
+/**
+ * A marketing email (DN): written like any other when `permission.allowed`, else recorded as
+ * `suppressed` with the request that stopped it and without its text. The permission is the
+ * consent domain's answer for this member, channel email and `scope` at `ctx.now` — callers go
+ * through `sendMarketingEmail` in src/consent, which asks it.
+ */
+export async function enqueueMarketingEmail<K extends TemplateName>(
+  q: Queryable,
+  message: EmailMessage<K> & { memberId: string; scope: string },
+  permission: { allowed: boolean; decidedBy: string | null },
+  ctx: { now: Temporal.Instant; actor: string },
+): Promise<{ id: OutboxMessageId; suppressedBy: string | null }> {
+  assert(singleAddress.test(message.to) && message.to.length <= 254, 'an email goes to one valid address');
+  assert(permission.allowed || permission.decidedBy !== null, 'a refused permission names the request that refused it');
+  const rendered = renderTemplate<K>(message);
+  const id = newId('msg');
+  const suppressedBy = permission.allowed ? null : permission.decidedBy;
+  await q.query(sql.insertMarketing, [
+    id, message.memberId, message.template, message.to, message.locale, rendered.subject, rendered.body, rendered.secret,
+    ctx.now.toString(), ctx.actor, message.scope, suppressedBy,
+  ]);
+  return { id, suppressedBy };
+}

@@ -9,6 +9,14 @@ export const insertMessage = statement('notifications.insert', `
     status, next_attempt_at, created_at, actor)
   values ($1, $2, 'email', 'transactional', $3, $4, $5, $6, $7, $8, 'pending', $9, $9, $10)`);
 
+// A marketing message (DN): sent like any other when the member may be contacted, else recorded as
+// suppressed, with the request that stopped it and without its text. $11 scope, $12 the request.
+export const insertMarketing = statement('notifications.insertMarketing', `
+  insert into outbox_messages (id, member_id, channel, purpose, scope, template, recipient, locale, subject, body, secret,
+    status, suppressed_by, next_attempt_at, created_at, actor)
+  values ($1, $2, 'email', 'marketing', $11, $3, $4, $5, $6, case when $12::text is null then $7 end, $8,
+    case when $12::text is null then 'pending' else 'suppressed' end, $12, $9, $9, $10)`);
+
 // Claims the earliest due message of a channel for one send: a lease on the database's wall clock,
 // taken in one autocommitted statement, so no transaction stays open while the message is sent
 // (PGlite has a single connection). SKIP LOCKED lets deliverers in other processes pass over a row

@@ -33,6 +33,8 @@ export interface TemplateVars {
     programName: string;
     timeZone: string;
   };
+  /** A marketing offer (campaigns, promotions): its words come from the campaign's configuration. */
+  offer: { headline: string; text: string; programName: string };
   /** DN-6: a do-not-solicit or opt-in request was accepted, and when it takes effect. */
   contact_request_confirmation: {
     kind: 'do_not_solicit' | 'opt_in';
@@ -237,6 +239,17 @@ const templates: { [P in TemplateName]: Template<TemplateVars[P]> } = {
         '',
         'See every entry on your member page.',
       ],
+    }),
+  },
+  offer: {
+    secret: false,
+    ja: (v) => ({
+      subject: `【${v.programName}】${v.headline}`,
+      lines: [v.text, '', '配信停止をご希望の場合は、会員ページの「ご案内の設定」からお申し込みください。'],
+    }),
+    en: (v) => ({
+      subject: `${v.programName}: ${v.headline}`,
+      lines: [v.text, '', 'To stop these offers, use "Contact preferences" on your member page.'],
     }),
   },
   contact_request_confirmation: {

@@ -43,7 +43,14 @@ export interface WebhookEventData {
   'points.expired': PointsEventData;
   /** SU-1: `from` is null for a member's first status (`direction` initial). */
   'tier.changed': { memberId: string; from: string | null; to: string; direction: 'up' | 'down' | 'initial'; month: string };
-  'contact_permission.changed': { memberId: string; [key: string]: PayloadValue };
+  /** DN: a verified request and the marketing cells it decides, each from its effective instant. */
+  'contact_permission.changed': {
+    memberId: string;
+    requestId: string;
+    kind: 'do_not_solicit' | 'opt_in';
+    allowed: boolean;
+    changes: { channel: string; purpose: string; scope: string; effectiveAt: string }[];
+  };
   'application.status_changed': { [key: string]: PayloadValue };
   'draw.completed': { [key: string]: PayloadValue };
 }

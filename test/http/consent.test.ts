@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
-import { exportSuppressions } from '../../src/consent/index.js';
+import { exportSuppressions, sendMarketingEmail } from '../../src/consent/index.js';
+import { statement } from '../../src/db/index.js';
 import { createRegistry, loadPrograms } from '../../src/programs/index.js';
 import { call, describeApi, enrol, problemCode, uniqueExternalId, type ApiContext } from '../support/api.js';
 import { anotherSession } from '../support/principals.js';
@@ -34,6 +35,8 @@ async function permission(ctx: ApiContext, memberId: string, cell: { channel: st
 }
 
 const jst = (text: string) => `${text}+09:00`;
+const outboxRow = statement('test.consent.outboxRow', `select status, body, suppressed_by from outbox_messages where id = $1`);
+const webhookBody = statement('test.consent.webhookBody', `select body from outbox_messages where webhook_id = $1 order by id desc limit 1`);
 
 describeApi(
   'consent (DN)',
@@ -124,6 +127,50 @@ describeApi(
       assert.equal(company.csv.split('\r\n').filter((l) => l.startsWith(member.externalId)).length, 4, 'phone, email, post and sms');
     });
 
+    it('the outbox: marketing email is suppressed by an effective "all" and recorded; transactional still goes (DN-4, DN-5)', async () => {
+      const member = await customer(ctx);
+      const email = `${member.externalId}@example.jp`;
+      const offer = (headline: string) => ({
+        memberId: member.id,
+        to: email,
+        scope: 'company',
+        template: 'offer' as const,
+        locale: 'ja' as const,
+        vars: { headline, text: '光回線の乗り換えで1,000ポイント', programName: 'So-net' },
+      });
+      const before = await ctx.db.transaction((tx) => sendMarketingEmail(tx, sonet, offer('キャンペーンのご案内'), { now: ctx.clock.now(), actor: 'test' }));
+      assert.equal(before.suppressedBy, null);
+      await ctx.mailbox.waitFor(email, (mail) => mail.subject.includes('キャンペーンのご案内'));
+
+      const stop = status(await request(ctx, member.id, { kind: 'do_not_solicit', channel: 'phone', scope: 'all', takenBy: 'staff', verification: member.verification }), 201);
+      await ctx.mailbox.waitFor(email, (mail) => mail.subject.includes('勧誘停止'));
+      const at = Temporal.Instant.from(stop.effectiveAt);
+      const after = await ctx.db.transaction((tx) => sendMarketingEmail(tx, sonet, offer('新しいご案内'), { now: at, actor: 'test' }));
+      assert.equal(after.suppressedBy, stop.id);
+      const [row] = await ctx.db.query<{ status: string; body: string | null; suppressed_by: string }>(outboxRow, [after.id]);
+      assert.deepEqual(row, { status: 'suppressed', body: null, suppressed_by: stop.id });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.ok(!ctx.mailbox.received.some((mail) => mail.subject.includes('新しいご案内')), 'the suppressed offer never reaches SMTP');
+    });
+
+    it('publishes contact_permission.changed to the program\'s webhooks, with ids only', async () => {
+      const hook = status(await call(ctx.app, 'POST', '/v1/programs/sonet/webhooks', { url: 'http://127.0.0.1:9/consent', events: ['contact_permission.changed'] }), 201);
+      const member = await customer(ctx);
+      const created = status(await request(ctx, member.id, { kind: 'do_not_solicit', channel: 'phone', scope: 'company', takenBy: 'staff', verification: member.verification }), 201);
+      const [delivery] = await ctx.db.query<{ body: string }>(webhookBody, [hook.id]);
+      const payload = JSON.parse(delivery!.body);
+      assert.equal(payload.type, 'contact_permission.changed');
+      assert.deepEqual(payload.data, {
+        memberId: member.id,
+        requestId: created.id,
+        kind: 'do_not_solicit',
+        allowed: false,
+        changes: [{ channel: 'phone', purpose: 'marketing', scope: 'company', effectiveAt: created.effectiveAt }],
+      });
+      assert.doesNotMatch(delivery!.body, /鈴木|090-5555/);
+      status(await call(ctx.app, 'POST', `/v1/programs/sonet/webhooks/${hook.id}/disable`), 200);
+    });
+
     it('refuses programs without consent, and replays a request by its Idempotency-Key', async () => {
       const flets = await enrol(ctx.app, 'flets-club');
       const body = { kind: 'do_not_solicit', channel: 'phone', scope: 'company', takenBy: 'x', verification: { name: 'a', phone: '1', contractNumber: 'c' } };
@@ -137,5 +184,5 @@ describeApi(
       assert.equal(items.length, 1);
     });
   },
-  { start: '2026-04-01T10:00:00+09:00' },
+  { start: '2026-04-01T10:00:00+09:00', mailbox: true },
 );

@@ -77,3 +77,5 @@ create table suppression_exports (
 -- Marketing held back by an effective opt-out is recorded, not sent (issue #7: "the suppression is recorded").
 alter table outbox_messages drop constraint outbox_messages_status_check;
 alter table outbox_messages add constraint outbox_messages_status_check check (status in ('pending', 'sent', 'failed', 'suppressed'));
+alter table outbox_messages add column suppressed_by text;  -- the request whose change stopped it
+alter table outbox_messages add constraint outbox_messages_suppressed_check check ((status = 'suppressed') = (suppressed_by is not null));
