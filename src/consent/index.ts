@@ -5,3 +5,4 @@ export { openContactReports, reportContact, resolveContactReport, type ContactRe
 export { consentOf, listContactRequests, submitContactRequest, type ContactRequest, type ContactRequestInput } from './requests.js';
 export { exportSuppressions } from './suppressions.js';
 export { sendMarketingEmail } from './marketing.js';
+export { contactDataOf, eraseContactData, type ContactData } from './personal-data.js';

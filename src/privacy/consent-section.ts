@@ -1,7 +1,6 @@
-import type { Temporal } from 'temporal-polyfill';
 import { Type } from 'typebox';
 import { Instant, iso, isoOrNull, JsonObject, nullable, section } from './section.js';
-import * as sql from './sql.js';
+import { contactDataOf } from '../consent/index.js';
 
 /** consent/ (DN-1..DN-8): contact requests with what the person gave to verify them, the permission changes, reports. */
 export const contactSection = section({
@@ -39,32 +38,7 @@ export const contactSection = section({
     ),
   }),
   async read(q, person) {
-    const requests = await q.query<{
-      id: string;
-      kind: string;
-      channel: string;
-      scope: string;
-      status: string;
-      verification: Record<string, unknown>;
-      mismatches: string[] | null;
-      received_at: Temporal.Instant;
-      verified_at: Temporal.Instant | null;
-      effective_at: Temporal.Instant | null;
-    }>(sql.contactRequests, [person.memberId]);
-    const changes = await q.query<{ request_id: string; channel: string; purpose: string; scope: string; allowed: boolean; effective_at: Temporal.Instant }>(
-      sql.permissionChanges,
-      [person.memberId],
-    );
-    const reports = await q.query<{
-      id: string;
-      request_id: string;
-      channel: string;
-      scope: string;
-      contacted_at: Temporal.Instant;
-      description: string;
-      reported_at: Temporal.Instant;
-      resolved_at: Temporal.Instant | null;
-    }>(sql.contactReports, [person.memberId]);
+    const { requests, changes, reports } = await contactDataOf(q, person.memberId);
     return {
       requests: requests.map((r) => ({
         id: r.id,

@@ -1,5 +1,6 @@
 import type { Temporal } from 'temporal-polyfill';
 import { eraseAccountData } from '../accounts/index.js';
+import { eraseContactData } from '../consent/index.js';
 import type { Db, Queryable } from '../db/index.js';
 import { assert, refusal } from '../errors.js';
 import { erasePersonalData, getMember } from '../members/index.js';
@@ -24,8 +25,7 @@ type Ctx = { now: Temporal.Instant; actor: string };
 const steps: readonly ((tx: Queryable, person: Person, ctx: Ctx) => Promise<unknown>)[] = [
   (tx, person, ctx) => eraseAccountData(tx, person, ctx),
   (tx, person) => tx.query(sql.eraseMessages, [person.memberId, person.emails, person.pseudonym]),
-  (tx, person) => tx.query(sql.eraseContactRequests, [person.memberId]),
-  (tx, person) => tx.query(sql.eraseContactReports, [person.memberId]),
+  (tx, person) => eraseContactData(tx, person.memberId),
   (tx, person, ctx) => eraseRedemptionData(tx, person, ctx),
   (tx, person) => tx.query(sql.eraseStoredEnrolments, [person.memberId, person.pseudonym]),
   (tx, person, ctx) => erasePersonalData(tx, person, ctx),

@@ -21,7 +21,7 @@ export const snapshot = statement('privacy.snapshot', `set transaction isolation
 
 // ---------------------------------------------------------------------------------------------
 // Borrowed statements. These read or erase tables of earning/, notifications/, consent/ and the
-// HTTP idempotency store, which own them; each belongs in a `personal-data.ts` of its owner and
+// HTTP idempotency store, which own them (consent/ keeps its own in consent/personal-data.ts); each belongs in a `personal-data.ts` of its owner and
 // moves there when that folder takes it (the privacy brief let this change add files only to
 // members/, accounts/ and redemption/). Until then they are here, named after their owner.
 // ---------------------------------------------------------------------------------------------
@@ -51,22 +51,6 @@ export const eraseMessages = statement('notifications.erase.messages', `
                       when last_error is null then null else 'erased with the member' end,
     lease_until = null, leased_by = null
   where ${theirEmail}`);
-
-// consent/ (0010): the person's contact requests, the permission changes they made and their
-// reports. What they gave to identify themselves (`verification`) and what they wrote in a report
-// are erased; the requests and changes stay, so an opt-out keeps working after the erasure.
-export const contactRequests = statement('consent.personalData.requests', `
-  select id, kind, channel, scope, status, verification, mismatches, received_at, verified_at, effective_at
-  from contact_requests where member_id = $1 order by id`);
-export const permissionChanges = statement('consent.personalData.changes', `
-  select request_id, channel, purpose, scope, allowed, effective_at from contact_permission_changes where member_id = $1
-  order by effective_at, request_id, channel, scope`);
-export const contactReports = statement('consent.personalData.reports', `
-  select id, request_id, channel, scope, contacted_at, description, reported_at, resolved_at from contact_reports where member_id = $1 order by id`);
-export const eraseContactRequests = statement('consent.erase.requests', `
-  update contact_requests set verification = '{}'::jsonb where member_id = $1`);
-export const eraseContactReports = statement('consent.erase.reports', `
-  update contact_reports set description = 'erased with the member' where member_id = $1`);
 
 // http/idempotency.ts: a replayed enrolment answers the stored body, which holds the profile as
 // it was; it is pseudonymized like the member, so a retry after the erasure shows nothing erased.
