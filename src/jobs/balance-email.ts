@@ -1,47 +1,47 @@
 import { Temporal } from 'temporal-polyfill';
-import { keyDeliveryFor } from '../accounts/index.js';
 import type { Db } from '../db/index.js';
-import { getBalance } from '../ledger/index.js';
-import { membersAtPage } from '../members/index.js';
-import { enqueueEmail } from '../notifications/index.js';
 import { fiscalYearEnd, fiscalYearOf, type Program } from '../programs/index.js';
-import { runChunked, type JobContext, type JobOutcome } from './chunked.js';
-
-const PAGE = 1_000;
+import type { JobContext, JobOutcome } from './chunked.js';
+import { runMemberMail } from './member-mail.js';
 
 /**
- * FL-7: the monthly balance email to every member of the program with an email address: points
- * available and on the way, and those that expire at the end of the current fiscal year. Each
- * chunk's messages commit with the run's cursor, so a resumed run sends nobody a second email.
+ * FL-7: the monthly balance email: points available and on the way, and those that expire at the
+ * end of the current fiscal year.
  */
 export async function runBalanceEmail(db: Db, program: Program, month: string, ctx: JobContext): Promise<JobOutcome> {
   const yearEnd = fiscalYearEnd(program, fiscalYearOf(program, ctx.now));
-  return runChunked(db, { program: program.key, job: 'balance-email', period: month }, ctx, async (tx, cursor) => {
-    const page = await membersAtPage(tx, program.key, ctx.now, cursor ?? undefined, PAGE);
-    const last = page.at(-1);
-    if (!last) return undefined;
-    let sent = 0;
-    for (const member of page) {
-      const { email, locale } = await keyDeliveryFor(tx, program, member);
-      const balance = await getBalance(tx, member.id, ctx.now);
-      if (!email || !balance) continue;
-      const expiringPoints = balance.expiring
-        .filter((lot) => Temporal.Instant.compare(Temporal.Instant.from(lot.expiresAt), yearEnd) <= 0)
-        .reduce((sum, lot) => sum + lot.points, 0);
-      const programName = program.names?.[locale] ?? program.name;
-      await enqueueEmail(
-        tx,
-        {
-          memberId: member.id,
-          to: email,
-          template: 'monthly_balance',
-          locale,
-          vars: { month, available: balance.available, pending: balance.pending, expiringPoints, expiringAt: yearEnd, programName, timeZone: program.timeZone },
-        },
-        ctx,
-      );
-      sent += 1;
-    }
-    return { cursor: last.id, counts: { members: page.length, emails: sent, no_email: page.length - sent } };
+  return runMemberMail(db, program, { job: 'balance-email', month }, ctx, ({ balance, programName }) => ({
+    template: 'monthly_balance',
+    vars: {
+      month,
+      available: balance.available,
+      pending: balance.pending,
+      expiringPoints: pointsExpiringBy(balance.expiring, yearEnd),
+      expiringAt: yearEnd,
+      programName,
+      timeZone: program.timeZone,
+    },
+  }));
+}
+
+/**
+ * The expiry warning: on the 1st of each month, to members with points that expire within the
+ * next `withinDays` days — how many, and when the first of them go. Nothing for the others.
+ */
+export async function runExpiryWarning(db: Db, program: Program, month: string, ctx: JobContext): Promise<JobOutcome> {
+  const withinDays = program.notifications?.expiringSoon?.withinDays ?? 30;
+  const until = ctx.now.add({ hours: 24 * withinDays });
+  return runMemberMail(db, program, { job: 'expiry-warning', month }, ctx, ({ balance, programName }) => {
+    const points = pointsExpiringBy(balance.expiring, until);
+    const first = balance.expiring[0];
+    if (points === 0 || !first) return undefined;
+    return {
+      template: 'points_expiring_soon',
+      vars: { points, firstExpiresAt: Temporal.Instant.from(first.expiresAt), withinDays, programName, timeZone: program.timeZone },
+    };
   });
+}
+
+function pointsExpiringBy(lots: readonly { points: number; expiresAt: string }[], by: Temporal.Instant): number {
+  return lots.filter((lot) => Temporal.Instant.compare(Temporal.Instant.from(lot.expiresAt), by) <= 0).reduce((sum, lot) => sum + lot.points, 0);
 }

@@ -3,13 +3,13 @@ import type { Db } from '../db/index.js';
 import { refusal } from '../errors.js';
 import type { Program } from '../programs/index.js';
 import type { JobContext, JobOutcome } from './chunked.js';
-import { runBalanceEmail } from './balance-email.js';
+import { runBalanceEmail, runExpiryWarning } from './balance-email.js';
 import { runExpiry } from './expire.js';
 import { runForfeit } from './forfeit.js';
 import { runMonthlyGrant } from './monthly-grant.js';
 import { runStatus } from './status.js';
 
-export const jobNames = ['status', 'monthly-grant', 'forfeit', 'expire', 'balance-email'] as const;
+export const jobNames = ['status', 'monthly-grant', 'forfeit', 'expire', 'balance-email', 'expiry-warning'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export function isJobName(name: string): name is JobName {
@@ -34,9 +34,9 @@ export async function runJob(db: Db, request: JobRequest, ctx: JobContext): Prom
     return runExpiry(db, request.asOf, ctx);
   }
   if (!program) throw refusal('unknown_program', `${job} runs for one program: name it`);
-  if (job === 'status' || job === 'monthly-grant' || job === 'balance-email') {
+  if (job === 'status' || job === 'monthly-grant' || job === 'balance-email' || job === 'expiry-warning') {
     if (!request.month) throw refusal('invalid_request', `${job} runs for a billing month: give month as YYYY-MM`);
-    const run = { status: runStatus, 'monthly-grant': runMonthlyGrant, 'balance-email': runBalanceEmail }[job];
+    const run = { status: runStatus, 'monthly-grant': runMonthlyGrant, 'balance-email': runBalanceEmail, 'expiry-warning': runExpiryWarning }[job];
     return run(db, program, request.month, ctx);
   }
   if (!request.asOf) throw refusal('invalid_request', `${job} runs as of an instant: give asOf`);
@@ -69,6 +69,8 @@ export function schedulesFor(program: Program): Schedule[] {
   }
   const balance = program.notifications?.monthlyBalance;
   if (balance) schedules.push({ job: 'balance-email', cron: `0 ${balance.hour} 1 * *`, request: (at) => ({ job: 'balance-email', month: month(at) }) });
+  const warning = program.notifications?.expiringSoon;
+  if (warning) schedules.push({ job: 'expiry-warning', cron: `0 ${warning.hour} 1 * *`, request: (at) => ({ job: 'expiry-warning', month: month(at) }) });
   if (program.earning?.forfeitOn?.length) schedules.push({ job: 'forfeit', cron: '30 0 * * *', request: (asOf) => ({ job: 'forfeit', asOf }) });
   schedules.push({ job: 'expire', cron: '0 0 * * *', request: (asOf) => ({ job: 'expire', asOf }) });
   return schedules;

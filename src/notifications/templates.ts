@@ -33,6 +33,8 @@ export interface TemplateVars {
     programName: string;
     timeZone: string;
   };
+  /** Points that expire within `withinDays` days; the first of them at `firstExpiresAt`. */
+  points_expiring_soon: { points: number; firstExpiresAt: Temporal.Instant; withinDays: number; programName: string; timeZone: string };
   /** A marketing offer (campaigns, promotions): its words come from the campaign's configuration. */
   offer: { headline: string; text: string; programName: string };
   /** DN-6: a do-not-solicit or opt-in request was accepted, and when it takes effect. */
@@ -238,6 +240,23 @@ const templates: { [P in TemplateName]: Template<TemplateVars[P]> } = {
           : `No points expire at the end of this fiscal year (${lastDayBefore(v.expiringAt, v.timeZone, 'en')}).`,
         '',
         'See every entry on your member page.',
+      ],
+    }),
+  },
+  points_expiring_soon: {
+    secret: false,
+    ja: (v) => ({
+      subject: `【${v.programName}】まもなく失効するポイントがあります`,
+      lines: [
+        `${v.withinDays}日以内に ${points(v.points, 'ja')} が失効します（最初の失効: ${lastDayBefore(v.firstExpiresAt, v.timeZone, 'ja')}）。`,
+        'お早めに会員ページでポイントをご利用ください。',
+      ],
+    }),
+    en: (v) => ({
+      subject: `${v.programName}: some of your points expire soon`,
+      lines: [
+        `${points(v.points, 'en')} expire within ${v.withinDays} days (the first on ${lastDayBefore(v.firstExpiresAt, v.timeZone, 'en')}).`,
+        'Use them on your member page before then.',
       ],
     }),
   },

@@ -69,7 +69,7 @@ describe('loadPrograms on examples/programs', () => {
       earning: undefined,
       redemption: undefined,
       accounts: { signUp: ['access_key', 'easy'], defaultLocale: 'ja' },
-      notifications: { monthlyBalance: { hour: 9 } },
+      notifications: { monthlyBalance: { hour: 9 }, expiringSoon: { withinDays: 31, hour: 9 } },
     });
   });
 

@@ -278,12 +278,16 @@ export const ConsentSchema = Type.Object(
 
 /**
  * FL-7: the monthly balance email, on the 1st of each month at `hour` (program time zone), with the
- * points that expire at the end of the current fiscal year. Transactional: it goes whatever the
- * marketing consent (DN-5).
+ * points that expire at the end of the current fiscal year; and the expiry warning. Both are
+ * transactional: they go whatever the marketing consent (DN-5).
  */
 export const NotificationsSchema = Type.Object(
   {
     monthlyBalance: Type.Optional(Type.Object({ hour: Type.Integer({ minimum: 0, maximum: 23 }) }, closed)),
+    /** On the 1st at `hour`: a warning to members with points expiring within `withinDays` days. */
+    expiringSoon: Type.Optional(
+      Type.Object({ withinDays: Type.Integer({ minimum: 1, maximum: 366 }), hour: Type.Integer({ minimum: 0, maximum: 23 }) }, closed),
+    ),
   },
   closed,
 );
