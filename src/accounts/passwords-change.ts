@@ -2,12 +2,11 @@ import type { Queryable } from '../db/index.js';
 import { refusal } from '../errors.js';
 import { getMember, normaliseEmail } from '../members/index.js';
 import { enqueueEmail } from '../notifications/index.js';
-import type { Program } from '../programs/index.js';
+import { type Program, programName, type ProgramRegistry } from '../programs/index.js';
 import { emailLink, type AccountsEnv, type RequestContext } from './env.js';
 import { checkPasswordRules, hashPassword, verifyPassword } from './passwords.js';
 import { newSecret, secretHash } from './secrets.js';
 import { endOtherSessions } from './sessions.js';
-import { programName } from './signup.js';
 import * as sql from './sql.js';
 import { accountScope, attemptSucceeded, claimAttempt, clearAccountThrottle } from './throttle.js';
 
@@ -44,7 +43,7 @@ export async function requestPasswordReset(env: AccountsEnv, program: Program, i
 /** Sets the password from a reset link: every session ends, the lock lifts, the owner is told. */
 export async function resetPassword(
   env: AccountsEnv,
-  programs: { get(key: string): Program | undefined },
+  programs: Pick<ProgramRegistry, 'get'>,
   input: { token: string; password: string },
   ctx: RequestContext,
 ): Promise<void> {

@@ -2,9 +2,9 @@ import type { Temporal } from 'temporal-polyfill';
 import { refusal } from '../errors.js';
 import { getMember, listContracts, type Member, normaliseName, normalisePhone } from '../members/index.js';
 import { enqueueEmail } from '../notifications/index.js';
-import type { Program } from '../programs/index.js';
+import { type Program, programName } from '../programs/index.js';
 import type { AccountsEnv, RequestContext } from './env.js';
-import { openAccount, programName } from './signup.js';
+import { openAccount } from './signup.js';
 import * as sql from './sql.js';
 
 /**

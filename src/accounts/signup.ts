@@ -4,7 +4,7 @@ import { refusal } from '../errors.js';
 import { newId } from '../ids.js';
 import { findByExternalId, getMember, normaliseEmail } from '../members/index.js';
 import { enqueueEmail } from '../notifications/index.js';
-import { defaultLocale, type Locale, type Program, type SignUpKind } from '../programs/index.js';
+import { defaultLocale, type Locale, type Program, programName, type ProgramRegistry, type SignUpKind } from '../programs/index.js';
 import { accessKeyMatches } from './access-keys.js';
 import { emailLink, type AccountsEnv, type RequestContext } from './env.js';
 import { checkPasswordRules, hashPassword } from './passwords.js';
@@ -104,9 +104,6 @@ async function begin(env: AccountsEnv, program: Program, signup: NewSignup, ctx:
   });
 }
 
-export function programName(program: Program, locale: Locale): string {
-  return program.names?.[locale] ?? program.name;
-}
 
 export type SignupConfirmed = { status: 'active'; memberId: string; session: NewSession } | { status: 'pending_review' };
 
@@ -116,7 +113,7 @@ export type SignupConfirmed = { status: 'active'; memberId: string; session: New
  */
 export async function confirmSignup(
   env: AccountsEnv,
-  programs: { get(key: string): Program | undefined },
+  programs: Pick<ProgramRegistry, 'get'>,
   input: { token: string; password: string },
   ctx: RequestContext,
 ): Promise<SignupConfirmed> {

@@ -1,5 +1,5 @@
-import type { Temporal } from 'temporal-polyfill';
 import { statement, type Queryable } from '../db/index.js';
+import type * as sql from './sql.js';
 
 // What we hold of a person here (for the privacy export and erasure): their contact requests, the
 // permission changes they made and their reports. What they gave to identify themselves (`verification`) and what they wrote in a report
@@ -19,29 +19,9 @@ const eraseContactReports = statement('consent.erase.reports', `
 
 
 export interface ContactData {
-  requests: {
-    id: string;
-    kind: string;
-    channel: string;
-    scope: string;
-    status: string;
-    verification: Record<string, unknown>;
-    mismatches: string[] | null;
-    received_at: Temporal.Instant;
-    verified_at: Temporal.Instant | null;
-    effective_at: Temporal.Instant | null;
-  }[];
-  changes: { request_id: string; channel: string; purpose: string; scope: string; allowed: boolean; effective_at: Temporal.Instant }[];
-  reports: {
-    id: string;
-    request_id: string;
-    channel: string;
-    scope: string;
-    contacted_at: Temporal.Instant;
-    description: string;
-    reported_at: Temporal.Instant;
-    resolved_at: Temporal.Instant | null;
-  }[];
+  requests: Pick<sql.RequestRow, 'id' | 'kind' | 'channel' | 'scope' | 'status' | 'verification' | 'mismatches' | 'received_at' | 'verified_at' | 'effective_at'>[];
+  changes: Pick<sql.ChangeRow, 'request_id' | 'channel' | 'purpose' | 'scope' | 'allowed' | 'effective_at'>[];
+  reports: Pick<sql.ReportRow, 'id' | 'request_id' | 'channel' | 'scope' | 'contacted_at' | 'description' | 'reported_at' | 'resolved_at'>[];
 }
 
 export async function contactDataOf(q: Queryable, memberId: string): Promise<ContactData> {

@@ -4,7 +4,7 @@ import { refusal } from '../errors.js';
 import { newId } from '../ids.js';
 import { listContracts, normaliseName, normalisePhone, type Member } from '../members/index.js';
 import { enqueueEmail } from '../notifications/index.js';
-import { type ConsentConfig, type Locale, type Program, type RequestChannel } from '../programs/index.js';
+import { type ConsentConfig, type Locale, type Program, programName, type RequestChannel } from '../programs/index.js';
 import { publishWebhookEvent } from '../webhooks/index.js';
 import { businessDaysLater, type BusinessCalendar } from './business-days.js';
 import { COMPANY, coveredCells, type RequestScope } from './coverage.js';
@@ -125,7 +125,7 @@ async function record(
       to: email,
       template: 'contact_request_confirmation',
       locale,
-      vars: { kind: input.kind, scope: input.scope, effectiveAt, requestId: id, programName: program.names?.[locale] ?? program.name, timeZone: program.timeZone },
+      vars: { kind: input.kind, scope: input.scope, effectiveAt, requestId: id, programName: programName(program, locale), timeZone: program.timeZone },
     },
     ctx,
   );

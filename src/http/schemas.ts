@@ -15,6 +15,12 @@ export const Problem = Type.Object(
 
 export const problemRef = Type.Ref('Problem');
 
+/** Objects that refuse keys they do not name: request bodies and query strings. */
+export const closed = { additionalProperties: false } as const;
+
+/** A value or null: what a response field is when there is none. */
+export const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
+
 /** Responses of a route: its success schemas plus problem+json for every listed error status. */
 export function responses(success: Record<number, TSchema>, errorStatuses: number[]): Record<number, TSchema> {
   const errors = Object.fromEntries(errorStatuses.map((status) => [status, problemRef]));

@@ -4,7 +4,7 @@ import type { Db } from '../db/index.js';
 import { getBalance, type Balance } from '../ledger/index.js';
 import { membersAtPage, type Member } from '../members/index.js';
 import { enqueueEmail, type EmailMessage } from '../notifications/index.js';
-import type { Locale, Program } from '../programs/index.js';
+import { type Locale, type Program, programName } from '../programs/index.js';
 import { runChunked, type JobContext, type JobOutcome } from './chunked.js';
 
 const PAGE = 1_000;
@@ -39,7 +39,7 @@ export async function runMemberMail(
       const { email, locale } = await keyDeliveryFor(tx, program, member);
       const balance = await getBalance(tx, member.id, ctx.now);
       if (!email || !balance) continue;
-      const message = compose({ member, email, locale, programName: program.names?.[locale] ?? program.name, balance }, ctx.now);
+      const message = compose({ member, email, locale, programName: programName(program, locale), balance }, ctx.now);
       if (!message) continue;
       await enqueueEmail(tx, { ...message, memberId: member.id, to: email, locale } as EmailMessage, ctx);
       emails += 1;

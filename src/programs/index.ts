@@ -41,3 +41,4 @@ export {
 } from './schema.js';
 // Kept here for the folders that import them from programs; they live in src/definitions.
 export { formatProblem, locate, positionOf, type DefinitionPath, type Position } from '../definitions/index.js';
+export { programName } from './names.js';

@@ -4,7 +4,7 @@ import type { Db, Queryable } from '../db/index.js';
 import { refusal } from '../errors.js';
 import { newId } from '../ids.js';
 import { enqueueEmail } from '../notifications/index.js';
-import type { Locale, Program } from '../programs/index.js';
+import { type Locale, type Program, programName } from '../programs/index.js';
 import { defaultStepUpKeyValidMinutes, defaultStepUpMaxFailuresPerDay, type RedemptionKind } from '../programs/schema.js';
 import * as sql from './sql.js';
 import type { StepUpMethod } from './sql.js';
@@ -52,8 +52,8 @@ export async function issueStepUpKey(
   await db.transaction(async (tx) => {
     await tx.query(sql.revokeKeys, [memberId, ctx.now.toString()]);
     await tx.query(sql.insertKey, [memberId, id, keyHash(memberId, key), expiresAt.toString(), ctx.now.toString(), ctx.actor]);
-    const programName = program.names?.[delivery.locale] ?? program.name;
-    await enqueueEmail(tx, { memberId, to, template: 'step_up_key', locale: delivery.locale, vars: { key, expiresAt, programName, timeZone: program.timeZone } }, ctx);
+    const vars = { key, expiresAt, programName: programName(program, delivery.locale), timeZone: program.timeZone };
+    await enqueueEmail(tx, { memberId, to, template: 'step_up_key', locale: delivery.locale, vars }, ctx);
   });
   return { id, expiresAt, key };
 }

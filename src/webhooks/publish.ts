@@ -2,7 +2,6 @@ import type { Temporal } from 'temporal-polyfill';
 import type { Queryable } from '../db/index.js';
 import { newId } from '../ids.js';
 import type { LedgerOp, Posted } from '../ledger/index.js';
-import { getMember } from '../members/index.js';
 import { enqueueWebhookDeliveries } from '../notifications/index.js';
 import { assertIdsOnly, type WebhookEventData, type WebhookEventType, type WebhookPayload } from './events.js';
 import * as sql from './sql.js';
@@ -63,27 +62,23 @@ export async function publishPointsPosted(q: Queryable, p: PointsPosting, ctx: C
 }
 
 /**
- * The points events of an upstream event's ledger operations (`earning/events/post.ts`), which
- * know members but not their program: it is looked up once per member, only when an operation
- * moved available points. Credits and confirmed holds are `points.credited`; debits, forfeits and
+ * The points events of an upstream event's ledger operations (`earning/events/post.ts`), all of
+ * one program (the event's), only for operations that moved available points. Credits and confirmed holds are `points.credited`; debits, forfeits and
  * reversals `points.debited` — the event pipeline reverses only what orders earned (SR-6); refunds
  * of redemptions, which reverse debits, publish their own `points.credited` (`redemption/refund.ts`).
  * Holds and their cancellations move pending points only and publish nothing.
  */
 export async function publishLedgerPostings(
   q: Queryable,
+  program: string,
   ops: readonly LedgerOp[],
   posted: readonly (Posted | undefined)[],
   now: Temporal.Instant,
 ): Promise<void> {
-  const programs = new Map<string, string | undefined>();
   for (const [index, op] of ops.entries()) {
     const result = posted[index];
     const type = pointsEventOf(op.op);
     if (!result || !type || result.replayed) continue;
-    if (!programs.has(op.member)) programs.set(op.member, (await getMember(q, op.member))?.program);
-    const program = programs.get(op.member);
-    if (!program) continue; // a ledger account without a member: nobody could have subscribed to it
     const posting = { program, type, memberId: op.member, kind: op.kind ?? op.op, posted: result, occurredAt: op.occurredAt };
     await publishPointsPosted(q, posting, { now, actor: op.actor });
   }

@@ -36,6 +36,7 @@ export const partnerEarned: Handler = async (tx, { program, memberId, event }, c
   const expiresAt = expiresAtFor(program, event.occurredAt);
   const posted = await postOne(
     tx,
+    program,
     {
       op: 'credit',
       member: memberId,

@@ -45,10 +45,10 @@ export const orderPlaced: Handler = async (tx, input, ctx) => {
     const meta = { reason: `Order ${data.orderId}`, metadata: { orderId: data.orderId, event: event.id } };
     if ((program.earning?.creditOn ?? defaultCreditOn) === 'placement') {
       const expiresAt = expiresAtFor(program, event.occurredAt);
-      const posted = await postOne(tx, { ...common, ...meta, op: 'credit', ...(expiresAt ? { expiresAt } : {}) }, ctx.now);
+      const posted = await postOne(tx, program, { ...common, ...meta, op: 'credit', ...(expiresAt ? { expiresAt } : {}) }, ctx.now);
       order.credits.push({ transactionId: posted.transactionId, points: earned.total, reversed: 0 });
     } else {
-      const posted = await postOne(tx, { ...common, ...meta, op: 'hold' }, ctx.now);
+      const posted = await postOne(tx, program, { ...common, ...meta, op: 'hold' }, ctx.now);
       order.holdTransaction = posted.transactionId;
       order.pending = earned.total;
     }
@@ -74,6 +74,7 @@ export const orderShipped: Handler = async (tx, { program, memberId, event }, ct
     const expiresAt = expiresAtFor(program, event.occurredAt);
     const posted = await postOne(
       tx,
+      program,
       {
         op: 'confirm',
         member: memberId,
@@ -227,7 +228,7 @@ async function takeBack(
     left -= n;
   }
   // What could not be taken back is dropped: the order no longer owes it.
-  const posted = await postForEvent(tx, ops, ctx.now);
+  const posted = await postForEvent(tx, program, ops, ctx.now);
   return posted.reduce((sum, p) => sum + (p?.points ?? 0), 0);
 }
 

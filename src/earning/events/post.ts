@@ -3,6 +3,7 @@ import type { Queryable } from '../../db/index.js';
 import { assert } from '../../errors.js';
 import { applyOperations, toPosted, type LedgerOp, type Posted } from '../../ledger/index.js';
 import { publishLedgerPostings } from '../../webhooks/index.js';
+import type { Program } from '../../programs/index.js';
 import type { HandlerInput, Outcome } from './handlers.js';
 import { rejectLedger } from './rejection.js';
 
@@ -13,6 +14,7 @@ import { rejectLedger } from './rejection.js';
  */
 export async function postForEvent(
   tx: Queryable,
+  program: Program,
   ops: readonly LedgerOp[],
   now: Temporal.Instant,
   tolerate: readonly string[] = [],
@@ -23,12 +25,12 @@ export async function postForEvent(
     if (tolerate.includes(result.status)) return undefined;
     return rejectLedger(result);
   });
-  await publishLedgerPostings(tx, ops, posted, now);
+  await publishLedgerPostings(tx, program.key, ops, posted, now);
   return posted;
 }
 
-export async function postOne(tx: Queryable, op: LedgerOp, now: Temporal.Instant): Promise<Posted> {
-  const [posted] = await postForEvent(tx, [op], now);
+export async function postOne(tx: Queryable, program: Program, op: LedgerOp, now: Temporal.Instant): Promise<Posted> {
+  const [posted] = await postForEvent(tx, program, [op], now);
   assert(posted, 'a posted operation has a result');
   return posted;
 }
@@ -48,6 +50,7 @@ export async function forfeitIfConfigured(
   if (!(program.earning?.forfeitOn?.some((trigger) => trigger === event.type) ?? false)) return { points: 0 };
   const [forfeited] = await postForEvent(
     tx,
+    program,
     [
       {
         op: 'forfeit',

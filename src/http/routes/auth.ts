@@ -16,10 +16,9 @@ import {
 import type { App, AppDeps } from '../app.js';
 import { principalOf } from '../auth.js';
 import { memberOrRefuse, programOrRefuse } from '../lookups.js';
-import { Instant, responses } from '../schemas.js';
+import { closed, Instant, responses } from '../schemas.js';
 import { toMemberView, MemberView } from './member-views.js';
 
-const closed = { additionalProperties: false } as const;
 const Email = Type.String({ minLength: 3, maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' });
 // Longer than any password we accept, so an over-long one gets the password rules' message.
 const Password = Type.String({ minLength: 1, maxLength: MAX_PASSWORD_LENGTH * 4 });

@@ -18,10 +18,8 @@ import { actorOf, principalOf } from '../auth.js';
 import { once } from '../idempotency.js';
 import { memberWithProgram, programOrRefuse } from '../lookups.js';
 import { decodeCursor, keysetPage } from '../pagination.js';
-import { IdempotencyKeyHeader, Instant, MemberIdParams, responses } from '../schemas.js';
+import { closed, IdempotencyKeyHeader, Instant, MemberIdParams, nullable, responses } from '../schemas.js';
 
-const closed = { additionalProperties: false } as const;
-const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const Scope = literals(['company', 'affiliates', 'all'] as const);
 const Page = Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })), cursor: Type.Optional(Type.String({ maxLength: 200 })) }, closed);

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import type { AccountLink, Contract, Member } from '../../members/index.js';
-import { Instant } from '../schemas.js';
+import { Instant, nullable } from '../schemas.js';
 
 /** Response allow-lists for member data: nothing not named here is ever serialised. */
 export const PostalAddressSchema = Type.Object(
@@ -14,7 +14,6 @@ export const PostalAddressSchema = Type.Object(
   { additionalProperties: false },
 );
 
-const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 export const MemberView = Type.Object({
   id: Type.String({ description: 'mbr_…' }),

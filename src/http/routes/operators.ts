@@ -4,11 +4,9 @@ import type { App, AppDeps } from '../app.js';
 import { actorOf } from '../auth.js';
 import { memberWithProgram, programOrRefuse } from '../lookups.js';
 import { decodeCursor, keysetPage } from '../pagination.js';
-import { Instant, MemberIdParams, responses } from '../schemas.js';
+import { closed, Instant, MemberIdParams, nullable, responses } from '../schemas.js';
 import { requestContext } from './auth.js';
 
-const closed = { additionalProperties: false } as const;
-const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const OperatorView = Type.Object({
   id: Type.String({ description: 'opr_…' }),

@@ -7,12 +7,10 @@ import type { App, AppDeps } from '../app.js';
 import { actorOf } from '../auth.js';
 import { memberWithProgram, programOrRefuse } from '../lookups.js';
 import { decodeCursor, keysetPage } from '../pagination.js';
-import { IdempotencyKeyHeader, Instant, MemberIdParams, responses } from '../schemas.js';
+import { closed, IdempotencyKeyHeader, Instant, MemberIdParams, nullable, responses } from '../schemas.js';
 import { PostalAddressSchema } from './member-views.js';
 
 const MAX_POINTS = 1_000_000_000_000;
-const closed = { additionalProperties: false } as const;
-const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const MoneySchema = Type.Object(
   { amountMinor: Type.Integer({ minimum: 0, maximum: MAX_POINTS, description: 'Minor units (cents; yen have none)' }), currency: Type.String({ pattern: '^[A-Z]{3}$' }) },

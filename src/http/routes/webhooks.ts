@@ -15,10 +15,8 @@ import type { App, AppDeps } from '../app.js';
 import { actorOf } from '../auth.js';
 import { programOrRefuse } from '../lookups.js';
 import { decodeCursor, keysetPage } from '../pagination.js';
-import { Instant, responses } from '../schemas.js';
+import { closed, Instant, nullable, responses } from '../schemas.js';
 
-const closed = { additionalProperties: false } as const;
-const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 
 const EventType = Type.Union(webhookEventTypes.map((type) => Type.Literal(type)));
 const ProgramParams = Type.Object({ program: Type.String({ maxLength: 64 }) });
