@@ -99,6 +99,21 @@ export const refusals = {
   },
   too_many_webhooks: { status: 422, en: 'The program has as many active webhooks as allowed', ja: 'このプログラムの有効な Webhook が上限に達しています' },
   webhook_disabled: { status: 409, en: 'The webhook is disabled', ja: 'この Webhook は無効化されています' },
+  // Sweepstakes (SU)
+  unknown_sweepstakes: { status: 404, en: 'No such sweepstakes', ja: '抽選企画が見つかりません' },
+  window_closed: { status: 422, en: 'Entries are not open now', ja: '現在は応募期間外です' },
+  not_eligible: { status: 422, en: 'Not eligible', ja: '対象外です' },
+  already_entered: { status: 422, en: 'Already entered in this period; the first entry counts', ja: '今回は応募済みです（最初の応募のみ有効です）' },
+  country_not_allowed: { status: 422, en: 'Not available from this country', ja: 'この国・地域からはご利用いただけません' },
+  unknown_prize: { status: 422, en: 'No such prize', ja: 'この賞はありません' },
+  postal_address_required: { status: 422, en: 'A registered postal address is needed to enter', ja: '応募には登録住所が必要です' },
+  entry_link_invalid: { status: 422, en: 'The entry link is not valid for this entry', ja: 'この応募リンクは無効です' },
+  draw_too_early: { status: 409, en: 'The draw of this period is not due yet', ja: 'この期間の抽選はまだ実施できません' },
+  draw_already_run: { status: 409, en: 'This period was already drawn', ja: 'この期間は抽選済みです' },
+  entry_already_excluded: { status: 409, en: 'The entry is already excluded', ja: 'この応募は既に対象外にされています' },
+  // Campaigns (#5, GG-1..GG-12)
+  unknown_campaign: { status: 404, en: 'No such campaign', ja: 'キャンペーンが見つかりません' },
+  unknown_line: { status: 422, en: 'The member has no such line', ja: '指定の回線が見つかりません' },
 } as const satisfies Record<string, { status: number; en: string; ja: string }>;
 
 export type RefusalCode = keyof typeof refusals;

@@ -15,6 +15,7 @@ const keyedOtherwise: Record<string, string> = {
   link_directory: 'the way in from (program, system, account id) of a linked account; distributed by its own key',
   account_directory: 'the way in from (program, log-in email) to a member account; distributed by its own key',
   signups: 'an applicant is not a member until the sign-up is verified; keyed by its own id',
+  campaign_person_claims: 'GG-6 one line per person: the way in from (program, campaign, person); distributed by its own key',
   outbox_messages: 'recipients need not be members (applicants); keyed by its own id, found by the deliverer by due time',
 };
 

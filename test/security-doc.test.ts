@@ -6,7 +6,7 @@ import { accessTable, type Access } from '../src/http/access.js';
 
 function row(route: string, access: Access): string {
   if ('public' in access) return `| \`${route}\` | ${Array(5).fill('anyone').join(' | ')} |`;
-  const member = access.member ? { self: 'own id', program: 'own program', any: 'yes' }[access.member] : '—';
+  const member = access.member ? { self: 'own id', program: 'own program', any: 'yes', body: 'own (body)', owner: 'own (resource)' }[access.member] : '—';
   const cells = roles.map((role) =>
     role === 'admin' ? (access.adminAllowed === false ? '—' : 'yes') : access.roles.some((allowed) => allowed === role) ? 'yes' : '—',
   );

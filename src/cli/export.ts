@@ -9,6 +9,7 @@ import { refusal } from '../errors.js';
 import { createRegistry, loadPrograms, type Program } from '../programs/index.js';
 import { exportBillCredits } from '../redemption/index.js';
 import { openMigratedDb, type StorageOptions } from './database.js';
+import { registerBenefitsExport } from './export-benefits.js';
 import { month, withStorage } from './options.js';
 
 interface ExportOptions extends StorageOptions {
@@ -87,6 +88,7 @@ export function registerExportCommands(program: Command, config: Config): void {
       await db.close();
     }
   });
+  registerBenefitsExport(exports, config);
 }
 
 function programNamed(config: Config, options: { program: string; programs?: string | undefined }): Program {

@@ -19,3 +19,4 @@ export { grantFor, type ContractFacts, type GrantDecision } from './monthly-gran
 export { applyEvents, type EventResult } from './events/apply.js';
 export { EventEnvelope, eventTypes, type EventType } from './events/types.js';
 export { awardEnrolmentBonus, type BonusOutcome } from './enrolment.js';
+export { billFor, recordBill, type Bill } from './bills.js';

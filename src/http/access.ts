@@ -7,10 +7,11 @@ import type { Role } from '../accounts/index.js';
  *
  * `member`: `self` — a member's own `/members/{id}/…` only (another member's id is 404, as if it did
  * not exist); `program` — their own program's `/programs/{program}/…`; `any` — routes about the
- * caller, such as `/me`. `roles`: operator roles besides `admin`, which may call everything but the
+ * caller, such as `/me`; `body` — the member the request body names must be the caller; `owner` — the
+ * resource must be the caller's (both checked by the route; another member's is 404). `roles`: operator roles besides `admin`, which may call everything but the
  * member-only routes. `public`: no credentials at all.
  */
-export type MemberAccess = 'self' | 'program' | 'any';
+export type MemberAccess = 'self' | 'program' | 'any' | 'body' | 'owner';
 export type Access = { public: true } | { member?: MemberAccess; roles: readonly Exclude<Role, 'admin'>[]; adminAllowed?: false };
 
 const staff = ['support', 'marketing', 'finance'] as const;
@@ -80,6 +81,29 @@ export const accessTable: Readonly<Record<string, Access>> = {
   'POST /v1/programs/:program/webhooks/:webhookId/disable': { roles: [] },
   'GET /v1/programs/:program/webhooks/:webhookId/deliveries': { roles: ['support'] },
   'POST /v1/programs/:program/webhooks/:webhookId/deliveries/:deliveryId/replay': { roles: [] },
+
+  // Campaigns (#5, GG): marketing owns definitions and reads outcomes; support applies for customers in shops and call centres
+  'GET /v1/programs/:program/campaigns': { member: 'program', roles: staff },
+  'POST /v1/campaigns/:campaign/eligibility': { member: 'body', roles: ['support', 'marketing'] },
+  'POST /v1/campaigns/:campaign/applications': { member: 'body', roles: ['support'] },
+  'GET /v1/campaigns/:campaign/applications/:applicationId': { member: 'owner', roles: ['support', 'marketing'] },
+  'GET /v1/members/:id/benefits': { member: 'self', roles: ['support', 'finance'] },
+  'GET /v1/members/:id/campaign-history': { member: 'self', roles: ['support', 'marketing'] },
+  'POST /v1/members/:id/campaign-history': { roles: ['support', 'marketing'] },
+
+  // Sweepstakes (#6, SU): public like the campaign page; members enter for themselves (the handler
+  // refuses another member's id as not found); marketing runs draws and exclusions, support looks on.
+  'GET /v1/programs/:program/sweepstakes': open,
+  'GET /v1/sweepstakes/:key': open,
+  'GET /v1/sweepstakes/:key/periods/:period': open,
+  'POST /v1/sweepstakes/:key/entries': { member: 'any', roles: [], adminAllowed: false },
+  'GET /v1/sweepstakes/:key/entries': { roles: ['support', 'marketing'] },
+  'GET /v1/sweepstakes/:key/duplicates': { roles: ['support', 'marketing'] },
+  'POST /v1/sweepstakes/:key/entries/:entryId/exclusion': { roles: ['marketing'] },
+  'POST /v1/sweepstakes/:key/draws': { roles: ['marketing'] },
+  'GET /v1/sweepstakes/:key/draws/:drawId': { roles: ['support', 'marketing', 'finance'] },
+  'GET /v1/members/:id/sweepstakes': { member: 'self', roles: ['support'] },
+  'GET /v1/members/:id/sweepstakes-entries': { member: 'self', roles: ['support'] },
 
   // Integration and operations: the API token and admins
   'POST /v1/programs/:program/events': { roles: [] },

@@ -12,6 +12,7 @@ import { accessRule } from './access.js';
 import { authenticator, authorize } from './auth.js';
 import { registerErrorHandling } from './errors.js';
 import { authRoutes } from './routes/auth.js';
+import { campaignRoutes } from './routes/campaigns.js';
 import { consentRoutes } from './routes/consent.js';
 import { eventRoutes } from './routes/events.js';
 import { healthRoutes } from './routes/health.js';
@@ -22,6 +23,7 @@ import { pointsRoutes } from './routes/points.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { programRoutes } from './routes/programs.js';
 import { redemptionRoutes } from './routes/redemptions.js';
+import { sweepstakesRoutes } from './routes/sweepstakes.js';
 import { testClockRoutes } from './routes/test-clock.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { Problem } from './schemas.js';
@@ -106,6 +108,8 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyBaseLog
     consentRoutes(scoped, deps);
     privacyRoutes(scoped, deps);
     webhookRoutes(scoped, deps);
+    sweepstakesRoutes(scoped, deps);
+    campaignRoutes(scoped, deps);
   });
   return app;
 }

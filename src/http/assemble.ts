@@ -45,7 +45,8 @@ export async function assembleApp(input: AssembleInput): Promise<{ app: App; sch
   const webhooks = createWebhookDeliverer({ db: input.db, clock: input.clock, log });
   const mailer = createMailer({ db: input.db, transport: input.mailTransport, from: input.mailFrom ?? defaultMailFrom, clock: input.clock, log });
   const db = kickOnCommit(input.db, { webhook: () => webhooks.kick(), email: () => mailer.kick() });
-  const scheduler = createScheduler({ db, clock: input.clock, programs, log });
+  const publicUrl = input.publicUrl ?? 'http://localhost:3000';
+  const scheduler = createScheduler({ db, clock: input.clock, programs, log, publicUrl });
   const app = await buildApp(
     {
       db,
@@ -53,7 +54,7 @@ export async function assembleApp(input: AssembleInput): Promise<{ app: App; sch
       testClock: input.testClock,
       programs,
       adminToken: input.adminToken,
-      accounts: { db, publicUrl: input.publicUrl ?? 'http://localhost:3000' },
+      accounts: { db, publicUrl },
       scheduler,
     },
     { logger: input.logger, trustProxy: input.trustProxy },

@@ -20,6 +20,8 @@ export interface JobContext {
   now: Temporal.Instant;
   actor: string;
   onProgress?: (counts: Counts) => void;
+  /** Where the member portal is, for links in emails (SU-5); default http://localhost:3000. */
+  publicUrl?: string | undefined;
 }
 
 /**

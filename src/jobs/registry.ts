@@ -8,8 +8,9 @@ import { runExpiry } from './expire.js';
 import { runForfeit } from './forfeit.js';
 import { runMonthlyGrant } from './monthly-grant.js';
 import { runStatus } from './status.js';
+import { runSweepstakesDaily, runSweepstakesInvitations } from './sweepstakes.js';
 
-export const jobNames = ['status', 'monthly-grant', 'forfeit', 'expire', 'balance-email', 'expiry-warning'] as const;
+export const jobNames = ['status', 'monthly-grant', 'forfeit', 'expire', 'balance-email', 'expiry-warning', 'sweepstakes', 'sweepstakes-invitations'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export function isJobName(name: string): name is JobName {
@@ -34,13 +35,19 @@ export async function runJob(db: Db, request: JobRequest, ctx: JobContext): Prom
     return runExpiry(db, request.asOf, ctx);
   }
   if (!program) throw refusal('unknown_program', `${job} runs for one program: name it`);
-  if (job === 'status' || job === 'monthly-grant' || job === 'balance-email' || job === 'expiry-warning') {
+  if (job === 'status' || job === 'monthly-grant' || job === 'balance-email' || job === 'expiry-warning' || job === 'sweepstakes-invitations') {
     if (!request.month) throw refusal('invalid_request', `${job} runs for a billing month: give month as YYYY-MM`);
-    const run = { status: runStatus, 'monthly-grant': runMonthlyGrant, 'balance-email': runBalanceEmail, 'expiry-warning': runExpiryWarning }[job];
+    const run = {
+      status: runStatus,
+      'monthly-grant': runMonthlyGrant,
+      'balance-email': runBalanceEmail,
+      'expiry-warning': runExpiryWarning,
+      'sweepstakes-invitations': runSweepstakesInvitations,
+    }[job];
     return run(db, program, request.month, ctx);
   }
   if (!request.asOf) throw refusal('invalid_request', `${job} runs as of an instant: give asOf`);
-  return runForfeit(db, program, request.asOf, ctx);
+  return (job === 'sweepstakes' ? runSweepstakesDaily : runForfeit)(db, program, request.asOf, ctx);
 }
 
 export interface Schedule {
@@ -57,7 +64,8 @@ const monthOf = (program: Program) => (at: Temporal.Instant) =>
 /**
  * When each job falls due for a program, in its time zone: status and the monthly grant at the
  * start of each month (status first, so the month's grant and entries see the new status), the
- * forfeit catch-up and expiry every night, the balance email (FL-7) on the 1st at its hour. Only the
+ * forfeit catch-up and expiry every night, the balance email (FL-7) on the 1st at its hour, the
+ * sweepstakes' day (SU-7, SU-8) every night and their invitations (SU-5) on the 1st. Only the
  * jobs the program's configuration uses.
  */
 export function schedulesFor(program: Program): Schedule[] {
@@ -71,6 +79,13 @@ export function schedulesFor(program: Program): Schedule[] {
   if (balance) schedules.push({ job: 'balance-email', cron: `0 ${balance.hour} 1 * *`, request: (at) => ({ job: 'balance-email', month: month(at) }) });
   const warning = program.notifications?.expiringSoon;
   if (warning) schedules.push({ job: 'expiry-warning', cron: `0 ${warning.hour} 1 * *`, request: (at) => ({ job: 'expiry-warning', month: month(at) }) });
+  if (program.sweepstakes?.length) {
+    // After expiry, so a reward never lands in a lot the same night's expiry would have taken.
+    schedules.push({ job: 'sweepstakes', cron: '5 0 * * *', request: (asOf) => ({ job: 'sweepstakes', asOf }) });
+    const invitations = program.sweepstakes.map((s) => s.invitations?.hour).filter((hour) => hour !== undefined);
+    const hour = invitations.length > 0 ? Math.min(...invitations) : undefined;
+    if (hour !== undefined) schedules.push({ job: 'sweepstakes-invitations', cron: `0 ${hour} 1 * *`, request: (at) => ({ job: 'sweepstakes-invitations', month: month(at) }) });
+  }
   if (program.earning?.forfeitOn?.length) schedules.push({ job: 'forfeit', cron: '30 0 * * *', request: (asOf) => ({ job: 'forfeit', asOf }) });
   schedules.push({ job: 'expire', cron: '0 0 * * *', request: (asOf) => ({ job: 'expire', asOf }) });
   return schedules;

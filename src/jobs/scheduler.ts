@@ -19,6 +19,8 @@ export interface SchedulerDeps {
   clock: Clock;
   programs: { list(): Program[] };
   log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
+  /** For links in emails the jobs send. */
+  publicUrl?: string | undefined;
 }
 
 interface Due {
@@ -46,7 +48,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const due = dueBetween(deps.programs.list(), from, to);
     const outcomes: JobOutcome[] = [];
     for (const { at, program, schedule } of due) {
-      const outcome = await runJob(deps.db, { ...schedule.request(at), program }, { now: at, actor: `job:${schedule.job}` });
+      const outcome = await runJob(deps.db, { ...schedule.request(at), program }, { now: at, actor: `job:${schedule.job}`, publicUrl: deps.publicUrl });
       if (outcome.status === 'done') deps.log.info({ ...outcome, at: at.toString() }, 'job ran');
       outcomes.push(outcome);
     }

@@ -1,6 +1,7 @@
 import type { Temporal } from 'temporal-polyfill';
 import { statement, type Queryable } from '../db/index.js';
 import { assert } from '../errors.js';
+import { lineChangeOf, type LineDetails } from './line.js';
 
 export type ContractStatus = 'active' | 'cancelled' | 'converted';
 
@@ -17,6 +18,8 @@ export interface Contract {
   endedAt: Temporal.Instant | null;
   familyGroup: string | null;
   attributes: Record<string, unknown>;
+  /** User, holder, device, origin, corporate, shared-data role, other discounts (#5). */
+  line: LineDetails;
 }
 
 /** What a contract event says; fields left out keep their previous value. */
@@ -29,13 +32,20 @@ export interface ContractChange {
   inService?: boolean | undefined;
   familyGroup?: string | undefined;
   attributes?: Record<string, unknown> | undefined;
+  user?: LineDetails['user'];
+  holder?: LineDetails['holder'];
+  device?: LineDetails['device'];
+  origin?: LineDetails['origin'];
+  corporate?: boolean | undefined;
+  sharedDataRole?: LineDetails['sharedDataRole'];
+  discounts?: string[] | undefined;
 }
 
 const upsert = statement('members.upsertContract', `
   insert into member_contracts (member_id, contract_id, type, plan, services, commitment_discount, in_service, status,
-                                started_at, family_group, attributes)
+                                started_at, family_group, attributes, line)
   values ($1, $2, coalesce($3, 'unknown'), $4, coalesce($5::text[], '{}'), coalesce($6, false), coalesce($7, true), 'active',
-          $8, $9, coalesce($10::jsonb, '{}'))
+          $8, $9, coalesce($10::jsonb, '{}'), coalesce($11::jsonb, '{}'))
   on conflict (member_id, contract_id) do update set
     type = coalesce($3, member_contracts.type), plan = coalesce($4, member_contracts.plan),
     services = coalesce($5::text[], member_contracts.services),
@@ -43,6 +53,7 @@ const upsert = statement('members.upsertContract', `
     in_service = coalesce($7, member_contracts.in_service),
     family_group = coalesce($9, member_contracts.family_group),
     attributes = member_contracts.attributes || coalesce($10::jsonb, '{}'),
+    line = member_contracts.line || coalesce($11::jsonb, '{}'),
     changed_at = $8
   returning *`);
 
@@ -50,6 +61,8 @@ const end = statement('members.endContract', `
   update member_contracts set status = $3, ended_at = $4, in_service = false
   where member_id = $1 and contract_id = $2 and status = 'active'
   returning *`);
+
+const one = statement('members.getContract', `select * from member_contracts where member_id = $1 and contract_id = $2`);
 
 const list = statement('members.listContracts', `select * from member_contracts where member_id = $1 order by started_at, contract_id`);
 
@@ -87,6 +100,7 @@ interface ContractRow {
   ended_at: Temporal.Instant | null;
   family_group: string | null;
   attributes: Record<string, unknown>;
+  line: LineDetails;
 }
 
 function toContract(row: ContractRow): Contract {
@@ -103,6 +117,7 @@ function toContract(row: ContractRow): Contract {
     endedAt: row.ended_at,
     familyGroup: row.family_group,
     attributes: row.attributes,
+    line: row.line,
   };
 }
 
@@ -119,6 +134,7 @@ export async function recordContract(db: Queryable, memberId: string, change: Co
     at.toString(),
     change.familyGroup ?? null,
     change.attributes ? JSON.stringify(change.attributes) : null,
+    jsonOrNull(lineChangeOf(change, at.toString())),
   ]);
   assert(row, 'the upsert returns the contract');
   return toContract(row);
@@ -133,6 +149,14 @@ export async function endContract(
   at: Temporal.Instant,
 ): Promise<Contract | undefined> {
   const [row] = await db.query<ContractRow>(end, [memberId, contractId, status, at.toString()]);
+  return row && toContract(row);
+}
+
+const jsonOrNull = (value: object | undefined) => (value === undefined ? null : JSON.stringify(value));
+
+/** One contract of the member, whatever its status; undefined when there is none of that id. */
+export async function getContract(db: Queryable, memberId: string, contractId: string): Promise<Contract | undefined> {
+  const [row] = await db.query<ContractRow>(one, [memberId, contractId]);
   return row && toContract(row);
 }
 

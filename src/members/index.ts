@@ -9,6 +9,7 @@ export {
   recordContract,
   endContract,
   listContracts,
+  getContract,
   contractsInForcePage,
   endedContractsPage,
   type ContractCursor,
@@ -21,3 +22,4 @@ export { linkAccount, listLinks, findByLink, type AccountLink } from './links.js
 export { getStatus, setStatus, listStatusChanges, type StatusChange } from './statuses.js';
 export { normaliseAccessKey, normaliseEmail, normaliseName, normalisePhone } from './normalise.js';
 export { erasePersonalData, type MemberErasure } from './personal-data.js';
+export { lineOrigins, sharedDataRoles, type LineDetails, type LineDevice, type LineOrigin, type LinePerson, type SharedDataRole } from './line.js';

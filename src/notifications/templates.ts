@@ -46,6 +46,13 @@ export interface TemplateVars {
     programName: string;
     timeZone: string;
   };
+  /**
+   * SU-5: the status-up month's invitation, with the member's personal entry link (it names the
+   * member, the period and `prizes`, and works only after the member logs in).
+   */
+  sweepstakes_invitation: { sweepstakesName: string; statusName: string; prizes: string[]; link: string; closesAt: Temporal.Instant; programName: string; timeZone: string };
+  /** SU-8: the prize is credited; the credit is the announcement, this notice its receipt. */
+  sweepstakes_won: { sweepstakesName: string; prizeName: string; points: number; period: string; programName: string };
 }
 
 export type TemplateName = keyof TemplateVars;
@@ -269,6 +276,57 @@ const templates: { [P in TemplateName]: Template<TemplateVars[P]> } = {
     en: (v) => ({
       subject: `${v.programName}: ${v.headline}`,
       lines: [v.text, '', 'To stop these offers, use "Contact preferences" on your member page.'],
+    }),
+  },
+  sweepstakes_invitation: {
+    // The link is no log-in: it only lets this member, once logged in, enter these prizes.
+    secret: false,
+    ja: (v) => ({
+      subject: `【${v.programName}おすすめ】${v.sweepstakesName}のご案内`,
+      lines: [
+        `メンバーステータスが「${v.statusName}」にアップしました。おめでとうございます。`,
+        `${v.sweepstakesName}に応募できます（応募できる賞: ${v.prizes.join('・')}）。`,
+        '次の応募ページからログインしてご応募ください。',
+        '',
+        v.link,
+        '',
+        `応募期限は${lastDayBefore(v.closesAt, v.timeZone, 'ja')}です。ご応募いただいた方全員にポイントをプレゼントします。`,
+        '',
+        '配信停止をご希望の場合は、会員ページの「ご案内の設定」からお申し込みください。',
+      ],
+    }),
+    en: (v) => ({
+      subject: `${v.programName}: ${v.sweepstakesName}`,
+      lines: [
+        `Congratulations: your member status is now ${v.statusName}.`,
+        `You may enter ${v.sweepstakesName} (prizes you can choose: ${v.prizes.join(', ')}).`,
+        'Log in on your entry page to enter:',
+        '',
+        v.link,
+        '',
+        `Entries close at the end of ${lastDayBefore(v.closesAt, v.timeZone, 'en')}. Everyone who enters gets points.`,
+        '',
+        'To stop these offers, use "Contact preferences" on your member page.',
+      ],
+    }),
+  },
+  sweepstakes_won: {
+    secret: false,
+    ja: (v) => ({
+      subject: `【${v.programName}】${v.sweepstakesName} ご当選のお知らせ`,
+      lines: [
+        `${v.period}にご応募いただいた${v.sweepstakesName}で、${v.prizeName}にご当選されました。`,
+        `${points(v.points, 'ja')}をご応募の会員IDに付与しました。`,
+        '当選の権利は換金・譲渡できません。',
+      ],
+    }),
+    en: (v) => ({
+      subject: `${v.programName}: you won in ${v.sweepstakesName}`,
+      lines: [
+        `You won ${v.prizeName} in ${v.sweepstakesName} (entries of ${v.period}).`,
+        `${points(v.points, 'en')} have been credited to the member id you entered with.`,
+        'Winnings cannot be exchanged for cash or transferred.',
+      ],
     }),
   },
   contact_request_confirmation: {

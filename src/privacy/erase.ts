@@ -5,6 +5,7 @@ import type { Db, Queryable } from '../db/index.js';
 import { assert, refusal } from '../errors.js';
 import { erasePersonalData, getMember } from '../members/index.js';
 import { eraseRedemptionData } from '../redemption/index.js';
+import { eraseSweepstakesData } from '../sweepstakes/index.js';
 import { findPerson, type Person } from './person.js';
 import * as sql from './sql.js';
 
@@ -27,6 +28,7 @@ const steps: readonly ((tx: Queryable, person: Person, ctx: Ctx) => Promise<unkn
   (tx, person) => tx.query(sql.eraseMessages, [person.memberId, person.emails, person.pseudonym]),
   (tx, person) => eraseContactData(tx, person.memberId),
   (tx, person, ctx) => eraseRedemptionData(tx, person, ctx),
+  (tx, person) => eraseSweepstakesData(tx, person.memberId),
   (tx, person) => tx.query(sql.eraseStoredEnrolments, [person.memberId, person.pseudonym]),
   (tx, person, ctx) => erasePersonalData(tx, person, ctx),
 ];

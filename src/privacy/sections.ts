@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { accessKeySection, logInSection, sessionsSection, signupsSection } from './account-sections.js';
+import { campaignSection } from './campaign-section.js';
 import { contactSection } from './consent-section.js';
 import { billsSection, bonusesSection, eventsSection, ordersSection } from './earning-sections.js';
 import { ledgerSection } from './ledger-section.js';
@@ -8,6 +9,7 @@ import { messagesSection } from './message-section.js';
 import { redemptionsSection, stepUpSection } from './redemption-sections.js';
 import { Instant, iso, nullable, section, type Section } from './section.js';
 import * as sql from './sql.js';
+import { sweepstakesSection } from './sweepstakes-section.js';
 
 /** privacy/ itself: the record of the erasure, if there was one (who, when, why). */
 export const erasureSection = section({
@@ -40,6 +42,8 @@ export const sections: readonly Section[] = [
   bonusesSection,
   messagesSection,
   contactSection,
+  sweepstakesSection,
+  campaignSection,
   erasureSection,
 ];
 

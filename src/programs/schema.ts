@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import type { SweepstakesDefinition } from '../sweepstakes/definition.js';
 
 /**
  * The shape of `examples/programs/<key>/program.yaml`. Every object is closed (unknown keys are
@@ -351,8 +352,11 @@ export type ContactChannel = (typeof contactChannels)[number];
 export type RequestChannel = (typeof requestChannels)[number];
 export type Locale = (typeof locales)[number];
 
-/** A definition that passed every check, and the file it came from (for messages and audits). */
-export type Program = ProgramDefinition & { sourceFile: string };
+/**
+ * A definition that passed every check, and the file it came from (for messages and audits), with
+ * the sweepstakes defined beside it (`sweepstakes/*.yaml`; none when absent).
+ */
+export type Program = ProgramDefinition & { sourceFile: string; sweepstakes?: readonly SweepstakesDefinition[] };
 
 /** Defaults of the optional keys, in one place. */
 export const defaultFiscalYearStartMonth = 1;

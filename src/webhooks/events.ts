@@ -52,7 +52,16 @@ export interface WebhookEventData {
     changes: { channel: string; purpose: string; scope: string; effectiveAt: string }[];
   };
   'application.status_changed': { [key: string]: PayloadValue };
-  'draw.completed': { [key: string]: PayloadValue };
+  /** SU-8: a period was drawn; the seed is revealed with it, so anyone can verify the ranking. */
+  'draw.completed': {
+    drawId: string;
+    sweepstakes: string;
+    period: string;
+    commitment: string;
+    seed: string;
+    awardAt: string;
+    tiers: { prize: string; entries: number; winners: number; excluded: number }[];
+  };
 }
 
 /** The JSON body of a delivery. `id` is the same for every subscription's copy of one event. */

@@ -9,7 +9,7 @@ import { buildApp, type App } from '../../src/http/app.js';
 import { createRegistry, loadPrograms } from '../../src/programs/index.js';
 import { adjust, as, call, describeApi, problemCode, TOKEN, uniqueExternalId, type ApiContext } from '../support/api.js';
 import { linkToken } from '../support/mailbox.js';
-import { anotherSession, givenMemberLogIn, givenOperatorLogIn, PASSWORD, type MemberLogIn, type OperatorLogIn } from '../support/principals.js';
+import { anotherSession, givenCampaignApplication, givenMemberLogIn, givenOperatorLogIn, PASSWORD, type MemberLogIn, type OperatorLogIn } from '../support/principals.js';
 
 /**
  * RELIABILITY.md E1 (BOLA) and E2 (BFLA): every route the app serves, found in its OpenAPI
@@ -54,8 +54,8 @@ function expectedFor(access: Access, principal: Principal): Expected {
     }
     case 'member':
       if (access.member === undefined) return { passes: false, status: 403, code: 'forbidden' };
-      // E1: another member's ids answer as if they did not exist.
-      if (access.member === 'self' && principal.member !== 'owner') return { passes: false, status: 404, code: 'not_found' };
+      // E1: another member's ids (in the path, the body or as the owner of a resource) answer as if they did not exist.
+      if ((access.member === 'self' || access.member === 'body' || access.member === 'owner') && principal.member !== 'owner') return { passes: false, status: 404, code: 'not_found' };
       if (access.member === 'program' && principal.member === 'other program') return { passes: false, status: 404, code: 'unknown_program' };
       return passes;
   }
@@ -85,6 +85,9 @@ interface World {
   webhookId: string;
   deliveryId: string;
   reportId: string;
+  /** A's fibre line and its application to A's program's campaign (#5). */
+  campaignLine: string;
+  applicationId: string;
 }
 
 // Ids of the same shapes and lengths as A's that name nothing.
@@ -125,7 +128,8 @@ describeApi(
       const redeemed = await call(ctx.app, 'POST', `/v1/members/${a.memberId}/redemptions`, { kind: 'bill_credit', points: 100 }, { 'idempotency-key': `${a.memberId}-redeem` });
       assert.equal(redeemed.statusCode, 201, redeemed.body);
       const reportId = await givenContactReport(ctx, a.memberId, a.program);
-      world = { a, members, operators, redemptionId: redeemed.json<{ id: string }>().id, signupId: await givenSignupToReview(ctx), webhookId, deliveryId, reportId };
+      const { line: campaignLine, applicationId } = await givenCampaignApplication(ctx, a);
+      world = { a, members, operators, redemptionId: redeemed.json<{ id: string }>().id, signupId: await givenSignupToReview(ctx), webhookId, deliveryId, reportId, campaignLine, applicationId };
     });
 
     it('has a row in the role table for every documented route, and a route for every row', () => {
@@ -259,6 +263,8 @@ describeApi(
       webhookId: () => w().webhookId,
       deliveryId: () => w().deliveryId,
       reportId: () => w().reportId,
+      campaign: () => 'hikari-welcome-2026',
+      applicationId: () => w().applicationId,
       job: () => 'expire',
       // Disabling ends the operator's sessions: each request names an operator of its own.
       operatorId: async () => (await givenOperatorLogIn(ctx, 'support')).operatorId,
@@ -289,6 +295,10 @@ describeApi(
       'POST /v1/members/:id/redemptions/:redemptionId/refunds': () => ({ points: 1 }),
       'POST /v1/programs/:program/events': () => ({ events: [] }),
       'POST /v1/programs/:program/jobs/:job/runs': () => ({ month: 'not-a-month' }),
+      // A's line already applied: eligibility answers, a second application is refused; nothing changes.
+      'POST /v1/campaigns/:campaign/eligibility': () => ({ member: w().a.memberId, line: w().campaignLine }),
+      'POST /v1/campaigns/:campaign/applications': () => ({ member: w().a.memberId, line: w().campaignLine, role: 'subscriber', option: 'discount' }),
+      'POST /v1/members/:id/campaign-history': () => ({ entries: [] }),
       // The instant it already is: the clock does not move.
       'POST /v1/test-clock': () => ({ now: ctx.clock.now().toString() }),
     };

@@ -306,7 +306,7 @@ describeApi('webhooks (#7)', (ctx) => {
     try {
       // Written straight to the database (no kick): only the impatient deliverer sends it.
       await ctx.db.transaction((tx) =>
-        publishWebhookEvent(tx, { program: 'flets-club', type: 'draw.completed', occurredAt: ctx.clock.now(), data: { drawId: 'drw_1' } }, { now: ctx.clock.now(), actor: 'test' }),
+        publishWebhookEvent(tx, { program: 'flets-club', type: 'draw.completed', occurredAt: ctx.clock.now(), data: { drawId: 'swd_1', sweepstakes: 'status-up-present', period: '2024-04', commitment: 'c', seed: 's', awardAt: '2024-06-12T15:00:00Z', tiers: [] } }, { now: ctx.clock.now(), actor: 'test' }),
       );
       const startedMs = performance.now();
       assert.deepEqual(await impatient.deliverPending(), { sent: 0, failed: 1 });

@@ -58,3 +58,18 @@ export async function anotherSession(ctx: ApiContext, subject: { kind: SubjectKi
   const session = await startSession(ctx.db, subject, { now: ctx.clock.now() });
   return session.token;
 }
+
+/**
+ * A fibre line of the member, started now, and its application to the flets-club welcome campaign
+ * (`examples/programs/flets-club/campaigns/hikari-welcome-2026.yaml`): the line and application ids.
+ */
+export async function givenCampaignApplication(ctx: ApiContext, member: MemberLogIn): Promise<{ line: string; applicationId: string }> {
+  const line = `FIBRE-${member.externalId}`;
+  const at = ctx.clock.now().toString();
+  const data = { contractId: line, type: 'flets-hikari', plan: 'home', commitmentDiscount: true, origin: 'new' };
+  const events = await call(ctx.app, 'POST', `/v1/programs/${member.program}/events`, { events: [{ id: `start-${line}`, type: 'contract.started', member: { externalId: member.externalId }, occurredAt: at, data }] });
+  assert.equal(events.statusCode, 200, events.body);
+  const applied = await call(ctx.app, 'POST', '/v1/campaigns/hikari-welcome-2026/applications', { member: member.memberId, line, role: 'subscriber', option: 'discount' });
+  assert.equal(applied.statusCode, 201, applied.body);
+  return { line, applicationId: applied.json<{ id: string }>().id };
+}

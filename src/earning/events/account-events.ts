@@ -1,4 +1,4 @@
-import { statement } from '../../db/index.js';
+import { recordBill } from '../bills.js';
 import { expiresAtFor } from '../../programs/index.js';
 import { endMembership } from '../../members/index.js';
 import type { EventData } from './types.js';
@@ -6,15 +6,10 @@ import type { Handler } from './handlers.js';
 import { forfeitIfConfigured, postOne } from './post.js';
 import { reject, requireMemberAt } from './rejection.js';
 
-const upsertBill = statement('events.upsertBill', `
-  insert into member_bills (member_id, billing_month, amount_minor, currency, received_at) values ($1, $2, $3, $4, $5)
-  on conflict (member_id, billing_month) do update set amount_minor = excluded.amount_minor, currency = excluded.currency,
-    received_at = excluded.received_at`);
-
 /** bill.issued: what the member was charged for a billing month (kept for rules such as SU-10). A corrected bill replaces it. */
 export const billIssued: Handler = async (tx, { memberId, event }, ctx) => {
   const data = event.data as EventData<'bill.issued'>;
-  await tx.query(upsertBill, [memberId, data.billingMonth, data.total.amount, data.total.currency, ctx.now.toString()]);
+  await recordBill(tx, memberId, data.billingMonth, data.total, ctx.now.toString());
   return { points: 0 };
 };
 

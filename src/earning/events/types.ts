@@ -20,6 +20,11 @@ const OrderLine = Type.Object(
   },
   { additionalProperties: false },
 );
+/** A line's user or holder: the carrier's person id and, for the user, the birth date (GG-1). */
+const LinePerson = Type.Object(
+  { personId: Id, birthDate: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' })) },
+  { additionalProperties: false },
+);
 const LineQuantity = Type.Object({ sku: Id, quantity: Type.Integer({ minimum: 1, maximum: 100_000 }) }, { additionalProperties: false });
 
 export const eventData = {
@@ -59,6 +64,16 @@ function contract() {
       inService: Type.Optional(Type.Boolean()),
       familyGroup: Type.Optional(Type.String({ maxLength: 100 })),
       attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      // #5: what campaigns need to know of a line (members/line.ts).
+      user: Type.Optional(LinePerson),
+      holder: Type.Optional(LinePerson),
+      device: Type.Optional(
+        Type.Object({ purchased: Type.Boolean(), network: Type.Optional(Type.String({ minLength: 1, maxLength: 20 })) }, { additionalProperties: false }),
+      ),
+      origin: Type.Optional(Type.Union([Type.Literal('new'), Type.Literal('mnp'), Type.Literal('upgrade')])),
+      corporate: Type.Optional(Type.Boolean()),
+      sharedDataRole: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('parent'), Type.Literal('child')])),
+      discounts: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 50 })),
     },
     { additionalProperties: false },
   );

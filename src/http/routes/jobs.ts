@@ -40,7 +40,7 @@ export function jobRoutes(app: App, deps: AppDeps): void {
       if (!isJobName(job)) throw refusal('not_found', `There is no job "${job}"; jobs are ${jobNames.join(', ')}`);
       const now = deps.clock.now();
       const asOf = request.body.asOf === undefined ? now : Temporal.Instant.from(request.body.asOf);
-      return runJob(deps.db, { job, program, month: request.body.month, asOf }, { now, actor: actorOf(request) });
+      return runJob(deps.db, { job, program, month: request.body.month, asOf }, { now, actor: actorOf(request), publicUrl: deps.accounts.publicUrl });
     },
   );
 
