@@ -96,7 +96,7 @@ export const accessTable: Readonly<Record<string, Access>> = {
   'GET /v1/programs/:program/sweepstakes': open,
   'GET /v1/sweepstakes/:key': open,
   'GET /v1/sweepstakes/:key/periods/:period': open,
-  'POST /v1/sweepstakes/:key/entries': { member: 'any', roles: [], adminAllowed: false },
+  'POST /v1/sweepstakes/:key/entries': { member: 'body', roles: [], adminAllowed: false },
   'GET /v1/sweepstakes/:key/entries': { roles: ['support', 'marketing'] },
   'GET /v1/sweepstakes/:key/duplicates': { roles: ['support', 'marketing'] },
   'POST /v1/sweepstakes/:key/entries/:entryId/exclusion': { roles: ['marketing'] },

@@ -5,6 +5,7 @@ import type { Role } from '../../src/accounts/index.js';
 import { statement } from '../../src/db/index.js';
 import { accessTable, type Access } from '../../src/http/access.js';
 import { newId } from '../../src/ids.js';
+import { commitmentOf } from '../../src/sweepstakes/index.js';
 import { buildApp, type App } from '../../src/http/app.js';
 import { createRegistry, loadPrograms } from '../../src/programs/index.js';
 import { adjust, as, call, describeApi, problemCode, TOKEN, uniqueExternalId, type ApiContext } from '../support/api.js';
@@ -255,6 +256,7 @@ describeApi(
 
     const endsTheSession = new Set(['DELETE /v1/auth/sessions/current']);
 
+    let draw: Promise<string> | undefined;
     const pathValues: Record<string, () => string | Promise<string>> = {
       id: () => w().a.memberId,
       program: () => w().a.program,
@@ -266,6 +268,11 @@ describeApi(
       campaign: () => 'hikari-welcome-2026',
       applicationId: () => w().applicationId,
       job: () => 'expire',
+      key: () => 'status-up-present',
+      period: () => '2024-04',
+      // The exclusion route's body fails validation first; an id of the right shape is enough.
+      entryId: () => `swe_${'0'.repeat(26)}`,
+      drawId: () => (draw ??= givenDraw(ctx)),
       // Disabling ends the operator's sessions: each request names an operator of its own.
       operatorId: async () => (await givenOperatorLogIn(ctx, 'support')).operatorId,
     };
@@ -295,6 +302,8 @@ describeApi(
       'POST /v1/members/:id/redemptions/:redemptionId/refunds': () => ({ points: 1 }),
       'POST /v1/programs/:program/events': () => ({ events: [] }),
       'POST /v1/programs/:program/jobs/:job/runs': () => ({ month: 'not-a-month' }),
+      // A is not So-net's: not eligible, after authorization let the request through.
+      'POST /v1/sweepstakes/:key/entries': () => ({ member: w().a.memberId, prize: 'S' }),
       // A's line already applied: eligibility answers, a second application is refused; nothing changes.
       'POST /v1/campaigns/:campaign/eligibility': () => ({ member: w().a.memberId, line: w().campaignLine }),
       'POST /v1/campaigns/:campaign/applications': () => ({ member: w().a.memberId, line: w().campaignLine, role: 'subscriber', option: 'discount' }),
@@ -338,4 +347,23 @@ async function givenContactReport(ctx: ApiContext, memberId: string, program: st
   await ctx.db.query(insertStop, [memberId, requestId, program, at]);
   await ctx.db.query(insertReport, [memberId, reportId, requestId, at]);
   return reportId;
+}
+
+const insertPeriod = statement('test.authz.insertSweepstakesPeriod', `
+  insert into sweepstakes_periods (sweepstakes_key, period, program_key, seed, commitment, link_key, opened_at)
+  values ('status-up-present', '2024-04', 'sonet', $1, $2, $1, $3) on conflict do nothing`);
+const insertDraw = statement('test.authz.insertDraw', `
+  insert into sweepstakes_draws (id, sweepstakes_key, period, program_key, drawn_at, drawn_by, award_at, seed, commitment, report)
+  values ($1, 'status-up-present', '2024-04', 'sonet', $2, 'test', $2, $3, $4, $5)`);
+
+/** A draw of So-net's sweepstakes with no entries, for the :drawId route, written as the draw writes it. */
+async function givenDraw(ctx: ApiContext): Promise<string> {
+  const id = newId('swd');
+  const seed = '00'.repeat(32);
+  const commitment = commitmentOf(seed);
+  const at = ctx.clock.now().toString();
+  const report = { id, sweepstakes: 'status-up-present', period: '2024-04', drawnAt: at, drawnBy: 'test', awardAt: at, commitment, seed, algorithm: 'hmac-sha256-rank/v1', tiers: [], exclusions: {} };
+  await ctx.db.query(insertPeriod, [seed, commitment, at]);
+  await ctx.db.query(insertDraw, [id, at, seed, commitment, JSON.stringify(report)]);
+  return id;
 }

@@ -26,6 +26,12 @@ const contract = [
   ['post', '/v1/members/{id}/redemptions/{redemptionId}/refunds'],
   ['post', '/v1/members/{id}/step-up-keys'],
   ['get', '/v1/programs/{program}/rewards'],
+  // issue 5 (campaigns)
+  ['get', '/v1/programs/{program}/campaigns'],
+  ['post', '/v1/campaigns/{campaign}/eligibility'],
+  ['post', '/v1/campaigns/{campaign}/applications'],
+  ['get', '/v1/campaigns/{campaign}/applications/{applicationId}'],
+  ['get', '/v1/members/{id}/benefits'],
 ];
 
 describeApi('OpenAPI document', (ctx) => {

@@ -120,7 +120,10 @@ export function sweepstakesRoutes(app: App, deps: AppDeps): void {
       const { program, definition } = sweepstakesOrRefuse(deps, request.params.key);
       // Only members enter, for themselves and in their own program (SU-11: the points go to this id).
       if (principal.kind !== 'member' || principal.memberId !== request.body.member) throw refusal('not_found', `There is no member ${request.body.member}`);
-      if (principal.program !== program.key) throw refusal('unknown_sweepstakes', `There is no sweepstakes "${definition.key}"`);
+      if (principal.program !== program.key) {
+        const reason = { rule: 'program', code: 'other_program', message: { ja: `${definition.names.ja}は${program.key}の会員さまが対象です`, en: `${definition.names.en} is for members of ${program.key}` } };
+        throw refusal('not_eligible', reason.message.en, { prize: request.body.prize, gate: 'program', reasons: [reason] });
+      }
       const header = definition.countries?.trustedHeader.toLowerCase();
       const given = header ? request.headers[header] : undefined;
       const country = typeof given === 'string' && /^[A-Za-z]{2}$/u.test(given) ? given.toUpperCase() : null;

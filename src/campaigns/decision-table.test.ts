@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
+import { decide, undeclaredInputs, type DecisionTable } from './decision-table.js';
+
+const table: DecisionTable = {
+  hitPolicy: 'collect',
+  inputs: ['role', 'origin'],
+  rules: [
+    { when: { role: 'u25', origin: ['new', 'mnp'] }, then: { option: 'discount' } },
+    { when: { role: 'u25' }, then: { option: 'data' } },
+    { when: { role: 'family', origin: 'mnp' }, then: { option: 'data' } },
+  ],
+};
+
+it('collects every matching row in order; a list is any of its values, an absent cell any value', () => {
+  assert.deepEqual(decide(table, { role: 'u25', origin: 'mnp' }).map((h) => h.then), [{ option: 'discount' }, { option: 'data' }]);
+  assert.deepEqual(decide(table, { role: 'u25', origin: 'upgrade' }).map((h) => h.row), [1]);
+  assert.deepEqual(decide(table, { role: 'family', origin: 'new' }), []);
+});
+
+it('first gives the first matching row only', () => {
+  assert.deepEqual(decide({ ...table, hitPolicy: 'first' }, { role: 'u25', origin: 'new' }).map((h) => h.row), [0]);
+});
+
+it('an unknown fact matches no row with a cell for it', () => {
+  assert.deepEqual(decide(table, { role: 'boss', origin: null }), []);
+});
+
+it('names cells of undeclared inputs', () => {
+  assert.deepEqual(undeclaredInputs({ ...table, rules: [{ when: { plan: 'x' }, then: {} }] }), [{ row: 0, input: 'plan' }]);
+});
