@@ -4,6 +4,7 @@ import { Refusal } from '../errors.js';
 import { invariants, verifyLedger } from '../ledger/index.js';
 import { describeDb, openMigratedDb, type StorageOptions } from './database.js';
 import { registerExportCommands } from './export.js';
+import { registerSweepstakesCommands } from './sweepstakes.js';
 import { registerImportCommand } from './import.js';
 import { registerJobCommands } from './jobs.js';
 import { instant, integerFrom, withStorage } from './options.js';
@@ -69,6 +70,7 @@ withStorage(ledger.command('verify').description(`prove the ledger's invariants;
 registerJobCommands(program, config);
 registerImportCommand(program, config);
 registerExportCommands(program, config);
+registerSweepstakesCommands(program, config);
 
 try {
   await program.parseAsync();

@@ -21,6 +21,8 @@ export interface TierReport {
   prize: string;
   points: number;
   entries: number;
+  /** How many winners and alternates the tier draws. */
+  wanted: { winners: number; alternates: number };
   winners: { entry: string; member: string }[];
   alternates: { entry: string; member: string }[];
   excluded: { entry: string; member: string; exclusion: string }[];
@@ -68,9 +70,10 @@ export async function drawPeriod(db: Db, program: Program, definition: Sweepstak
     const counts = new Map((await tx.query<{ prize: string; entries: number }>(sql.entriesPerPrize, [definition.key, period])).map((r) => [r.prize, r.entries]));
     const tiers: TierReport[] = [];
     for (const prize of definition.prizes) {
+      const wanted = { winners: prize.winners, alternates: prize.winners * (definition.draw.alternatesPerWinner ?? 0) };
       const outcome = await walkTier(
         rankedChunks(tx, definition.key, period, prize.key),
-        { winners: prize.winners, alternates: prize.winners * (definition.draw.alternatesPerWinner ?? 0) },
+        wanted,
         (chunk) => exclusionsOf(tx, program, definition, chunk, ctx.now),
       );
       const named = (entry: sql.RankedRow) => ({ entry: entry.id, member: entry.member_id });
@@ -78,6 +81,7 @@ export async function drawPeriod(db: Db, program: Program, definition: Sweepstak
         prize: prize.key,
         points: prize.points,
         entries: counts.get(prize.key) ?? 0,
+        wanted,
         winners: outcome.winners.map(named),
         alternates: outcome.alternates.map(named),
         excluded: outcome.excluded.map(({ entry, exclusion }) => ({ ...named(entry), exclusion })),

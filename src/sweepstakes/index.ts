@@ -10,6 +10,6 @@ export { inviteChunk } from './invitations.js';
 export { periodAt, windowOf, drawOpensAt, awardAt, runsIn } from './periods.js';
 export { readPeriod, openedPeriod } from './period-store.js';
 export { commitmentOf, rankOf } from './ranking.js';
-export { verifyDraw, type Verification } from './verify.js';
+export { publishedDraw, verifyDraw, type DrawEntryRow, type PublishedDraw, type Verification } from './verify.js';
 export { listMemberEntries, listPeriodEntries, excludeEntry, suspectedDuplicates, type MemberEntry, type DuplicateGroup } from './listings.js';
 export { sweepstakesPersonalData, eraseSweepstakesData } from './personal-data.js';

@@ -1,4 +1,7 @@
+import type { Queryable } from '../db/index.js';
+import { getDrawReport, type DrawReport } from './draws.js';
 import { byRank, commitmentOf, rankOf, walkTier } from './ranking.js';
+import * as sql from './sql.js';
 
 /**
  * Re-runs a draw from what it published: the seed, the commitment, every entry of the period (id
@@ -8,11 +11,15 @@ import { byRank, commitmentOf, rankOf, walkTier } from './ranking.js';
 export interface PublishedDraw {
   seed: string;
   commitment: string;
-  tiers: { prize: string; winners: { entry: string }[]; alternates: { entry: string }[]; excluded: { entry: string; exclusion: string }[] }[];
+  tiers: {
+    prize: string;
+    wanted: { winners: number; alternates: number };
+    winners: { entry: string }[];
+    alternates: { entry: string }[];
+    excluded: { entry: string; exclusion: string }[];
+  }[];
   /** Every entry of the period. */
   entries: { id: string; prize: string }[];
-  /** Winners and alternates wanted per tier. */
-  wanted: Record<string, { winners: number; alternates: number }>;
 }
 
 export interface Verification {
@@ -29,8 +36,7 @@ export async function verifyDraw(draw: PublishedDraw): Promise<Verification> {
       .map((entry) => ({ id: entry.id, rank: rankOf(draw.seed, entry.id) }))
       .sort(byRank);
     const recorded = new Map(tier.excluded.map((e) => [e.entry, e.exclusion]));
-    const wanted = draw.wanted[tier.prize] ?? { winners: tier.winners.length, alternates: tier.alternates.length };
-    const again = await walkTier([ranked], wanted, async () => recorded);
+    const again = await walkTier([ranked], tier.wanted, async () => recorded);
     const same = (a: readonly { id: string }[], b: readonly { entry: string }[]) => a.length === b.length && a.every((e, i) => e.id === b[i]?.entry);
     if (!same(again.winners, tier.winners)) problems.push(`prize ${tier.prize}: the winners differ (recomputed ${again.winners.map((e) => e.id).join(', ') || 'none'})`);
     if (!same(again.alternates, tier.alternates)) problems.push(`prize ${tier.prize}: the alternates differ`);
@@ -39,4 +45,24 @@ export async function verifyDraw(draw: PublishedDraw): Promise<Verification> {
     if (unreached.length > 0) problems.push(`prize ${tier.prize}: exclusions of entries the draw never reached: ${unreached.map((e) => e.entry).join(', ')}`);
   }
   return { ok: problems.length === 0, problems };
+}
+
+/**
+ * What a draw published, read back from the database: its report and every entry of its period
+ * (id, prize, the member, what the draw decided), for `verify` and the export.
+ */
+export async function publishedDraw(q: Queryable, drawId: string): Promise<(Omit<PublishedDraw, 'entries'> & { report: DrawReport; entries: DrawEntryRow[] }) | undefined> {
+  const report = await getDrawReport(q, drawId);
+  if (!report) return undefined;
+  const rows = await q.query<{ id: string; prize: string; member_id: string; outcome: string | null; exclusion: string | null }>(sql.drawEntries, [report.sweepstakes, report.period, drawId]);
+  const entries = rows.map((r) => ({ id: r.id, prize: r.prize, member: r.member_id, outcome: r.outcome ?? 'not_drawn', exclusion: r.exclusion }));
+  return { seed: report.seed, commitment: report.commitment, tiers: report.tiers, entries, report };
+}
+
+export interface DrawEntryRow {
+  id: string;
+  prize: string;
+  member: string;
+  outcome: string;
+  exclusion: string | null;
 }

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { it } from 'node:test';
 import { startSession } from '../../src/accounts/sessions.js';
-import { verifyDraw } from '../../src/sweepstakes/index.js';
+import { publishedDraw, verifyDraw } from '../../src/sweepstakes/index.js';
 import { as, call, describeApi, enrol, problemCode, uniqueExternalId, type ApiContext } from '../support/api.js';
 
 /**
@@ -188,7 +192,7 @@ describeApi(
       const report = drawn.json<{ id: string; seed: string; commitment: string; tiers: { prize: string; entries: number; winners: { member: string }[]; excluded: { member: string; exclusion: string }[] }[]; exclusions: Record<string, number> }>();
       const tier = (prize: string) => report.tiers.find((t) => t.prize === prize);
       assert.deepEqual(tier('S')?.winners.map((w) => w.member), [superstar.id], 'the superstar billed 4,158 yen wins S');
-      assert.deepEqual(tier('S')?.excluded, [{ entry: tier('S')?.excluded[0]?.entry, member: poorSuperstar.id, exclusion: 'premium-law-minimum-charge' }]);
+      assert.deepEqual(tier('S')?.excluded.map((e) => [e.member, e.exclusion]), [[poorSuperstar.id, 'premium-law-minimum-charge']]);
       assert.deepEqual(tier('C')?.winners.map((w) => w.member), [star.id]);
       assert.deepEqual(tier('D')?.excluded.map((e) => [e.member, e.exclusion]), [[leaver.id, 'left-before-draw']]);
       assert.deepEqual(report.exclusions, { 'premium-law-minimum-charge': 1, 'left-before-draw': 1 });
@@ -203,15 +207,24 @@ describeApi(
     });
 
     it('re-runs the draw from its published seed and entries and gets the same winners; a changed seed does not verify', async () => {
-      const [draw] = await ctx.db.query<{ report: { id: string; seed: string; commitment: string; tiers: { prize: string; winners: { entry: string }[]; alternates: { entry: string }[]; excluded: { entry: string; exclusion: string }[] }[] } }>(
-        { name: 'test.draw', text: `select report from sweepstakes_draws where sweepstakes_key = $1 and period = '2024-04'` },
-        [KEY],
-      );
+      const [draw] = await ctx.db.query<{ id: string }>({ name: 'test.draw', text: `select id from sweepstakes_draws where sweepstakes_key = $1 and period = '2024-04'` }, [KEY]);
       assert.ok(draw);
-      const entries = await ctx.db.query<{ id: string; prize: string }>({ name: 'test.entries', text: `select id, prize from sweepstakes_entries where sweepstakes_key = $1 and period = '2024-04'` }, [KEY]);
-      const wanted = { S: { winners: 1, alternates: 1 }, A: { winners: 3, alternates: 3 }, B: { winners: 5, alternates: 5 }, C: { winners: 10, alternates: 10 }, D: { winners: 30, alternates: 30 }, E: { winners: 100, alternates: 100 }, F: { winners: 200, alternates: 200 } };
-      const published = { seed: draw.report.seed, commitment: draw.report.commitment, tiers: draw.report.tiers, entries, wanted };
+      const published = await publishedDraw(ctx.db, draw.id);
+      assert.ok(published);
+      assert.equal(published.entries.length, 4, 'every entry of the period is published, with its prize');
       assert.deepEqual(await verifyDraw(published), { ok: true, problems: [] });
+      const file = join(mkdtempSync(join(tmpdir(), 'pointbook-draw-')), 'draw.json');
+      writeFileSync(file, JSON.stringify({ ...published.report, entries: published.entries }));
+      const verified = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sweepstakes', 'verify', '--file', file], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(verified.status, 0, verified.stderr);
+      assert.match(verified.stdout, /draw verified/u);
+      const forgedWinner = published.tiers.map((t) => (t.prize === 'C' ? { ...t, winners: [{ entry: 'swe_forged', member: star.id }] } : t));
+      writeFileSync(file, JSON.stringify({ ...published.report, tiers: forgedWinner, entries: published.entries }));
+      const caught = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sweepstakes', 'verify', '--file', file], { encoding: 'utf8', timeout: 60_000 });
+      assert.equal(caught.status, 1, caught.stdout);
+      assert.match(caught.stdout, /prize C: the winners differ/u);
+      const reordered = { ...published, tiers: published.tiers.map((t) => (t.prize === 'S' ? { ...t, excluded: [] } : t)) };
+      assert.equal((await verifyDraw(reordered)).ok, false, 'dropping a recorded exclusion changes the winners');
       const forged = await verifyDraw({ ...published, seed: 'ab'.repeat(32) });
       assert.equal(forged.ok, false);
       assert.match(forged.problems[0] ?? '', /commitment/u);
@@ -230,11 +243,11 @@ describeApi(
       const notice = await ctx.mailbox.waitFor(superstar.email, (m) => m.subject.includes('当選'));
       assert.match(notice.text, /50,000ポイント/u);
 
-      const mine = (await call(ctx.app, 'GET', `/v1/members/${superstar.id}/sweepstakes-entries`, undefined, await sessionOf(ctx, superstar))).json<{ prize: string; result: { status: string; awardTransactionId: string | null } }[]>();
+      const mine = (await call(ctx.app, 'GET', `/v1/members/${superstar.id}/sweepstakes-entries`, undefined, await sessionOf(ctx, superstar))).json<{ prize: string; result: { status: string; drawId: string; awardTransactionId: string | null } }[]>();
       assert.equal(mine[0]?.result.status, 'won');
       assert.ok(mine[0]?.result.awardTransactionId);
-      const theirs = (await call(ctx.app, 'GET', `/v1/members/${poorSuperstar.id}/sweepstakes-entries`)).json<{ result: { status: string; exclusion?: string } }[]>();
-      assert.deepEqual(theirs[0]?.result, { status: 'excluded', drawId: theirs[0]?.result && (theirs[0].result as { drawId: string }).drawId, exclusion: 'premium-law-minimum-charge' });
+      const theirs = (await call(ctx.app, 'GET', `/v1/members/${poorSuperstar.id}/sweepstakes-entries`)).json<{ result: { status: string; drawId: string; exclusion?: string } }[]>();
+      assert.deepEqual(theirs[0]?.result, { status: 'excluded', drawId: mine[0]?.result.drawId, exclusion: 'premium-law-minimum-charge' });
       const other = await call(ctx.app, 'GET', `/v1/members/${superstar.id}/sweepstakes-entries`, undefined, await sessionOf(ctx, star));
       assert.equal(other.statusCode, 404, "another member's entries are not found");
     });

@@ -92,6 +92,7 @@ export const DrawReportView = Type.Object({
       prize: Type.String(),
       points: Type.Integer(),
       entries: Type.Integer(),
+      wanted: Type.Object({ winners: Type.Integer(), alternates: Type.Integer() }),
       winners: Type.Array(Placed),
       alternates: Type.Array(Placed),
       excluded: Type.Array(Type.Object({ entry: Type.String(), member: Type.String(), exclusion: Type.String() })),
