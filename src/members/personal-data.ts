@@ -30,6 +30,10 @@ const dropLinkDirectory = statement('members.dropLinkDirectoryOf', `
   where l.member_id = $1 and d.program_key = $2 and d.system = l.system and d.account_id = l.account_id and d.member_id = $1`);
 const dropLinks = statement('members.dropLinksOf', `delete from member_links where member_id = $1`);
 
+// A line's user is a person (GG-1: their birth date proves the age); the rest of the line is the contract's.
+const eraseLineUsers = statement('members.eraseLineUsers', `
+  update member_contracts set line = line #- '{user,birthDate}' where member_id = $1 and line #> '{user,birthDate}' is not null`);
+
 export interface MemberErasure {
   /** The external id the member had; gone from every table once the transaction commits. */
   formerExternalId: string;
@@ -41,8 +45,8 @@ export interface MemberErasure {
  * Pseudonymizes the member in the caller's transaction: profile fields nulled, attributes emptied,
  * the external id replaced by `pseudonym` (in the directory too), account links removed, and the
  * open membership period ended at `now` — an erased person is no longer a member, so jobs that
- * count members (monthly grants) pass them by. Contracts, status and the ledger stay: they name
- * upstream contracts and points, not the person. Locks the member row first.
+ * count members (monthly grants) pass them by. Contracts (less their users' birth dates), status
+ * and the ledger stay: they name upstream contracts and points, not the person. Locks the member row first.
  */
 export async function erasePersonalData(
   tx: Queryable,
@@ -57,6 +61,7 @@ export async function erasePersonalData(
   await tx.query(pseudonymize, [input.memberId, input.pseudonym]);
   await tx.query(dropLinkDirectory, [input.memberId, member.program_key]);
   await tx.query(dropLinks, [input.memberId]);
+  await tx.query(eraseLineUsers, [input.memberId]);
   const ended = await tx.query(sql.endMembership, [input.memberId, ctx.now.toString(), ctx.actor]);
   return { formerExternalId: member.external_id, membershipEnded: ended.length > 0 };
 }
