@@ -1,6 +1,6 @@
 // Campaigns: definitions as data, eligibility, applications and their lifecycle, benefits per
 // billing month, campaign history. See README.md.
-export { campaignsOf, createCampaignRegistry, loadCampaignFile, CampaignLoadError, type Campaign, type CampaignRegistry } from './load.js';
+export { campaignsOf, createCampaignRegistry, duplicateCampaignProblems, loadCampaignFile, loadCampaignsOf, CampaignLoadError, type Campaign, type CampaignRegistry } from './load.js';
 export { evaluateEligibility, type Eligibility, type OfferedOption } from './eligibility.js';
 export { eligibilityFacts } from './facts.js';
 export { applyForCampaign, notEligible, type ApplicationInput } from './apply.js';

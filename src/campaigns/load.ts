@@ -64,12 +64,12 @@ function compileCampaign(definition: CampaignDefinition, program: string, source
   });
 }
 
-const byProgram = new WeakMap<Program, readonly Campaign[]>();
-
-/** The campaigns of a program, loaded from its folder once per process. */
-export function campaignsOf(program: Program): readonly Campaign[] {
-  const known = byProgram.get(program);
-  if (known) return known;
+/**
+ * Every `campaigns/*.yaml` beside a program's `program.yaml`, read when the program is loaded
+ * (programs/load.ts), so a bad campaign stops the start like a bad program and nothing is read
+ * later on an event's path.
+ */
+export function loadCampaignsOf(program: Pick<Program, 'key' | 'sourceFile'>): Campaign[] {
   const dir = join(dirname(program.sourceFile), 'campaigns');
   const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(dir, f)) : [];
   if (files.length > maxCampaignsPerProgram) {
@@ -86,8 +86,25 @@ export function campaignsOf(program: Program): readonly Campaign[] {
     }
   }
   if (errors.length > 0) throw new CampaignLoadError(errors);
-  byProgram.set(program, campaigns);
   return campaigns;
+}
+
+/** The campaigns of a loaded program. */
+export function campaignsOf(program: Pick<Program, 'campaigns'>): readonly Campaign[] {
+  return program.campaigns ?? [];
+}
+
+/** Ids are global (they name `/v1/campaigns/{campaign}`): a second use is a load problem. */
+export function duplicateCampaignProblems(all: readonly Campaign[]): DefinitionLoadProblem[] {
+  const first = new Map<string, Campaign>();
+  return all.flatMap((campaign) => {
+    const earlier = first.get(campaign.id);
+    if (!earlier) {
+      first.set(campaign.id, campaign);
+      return [];
+    }
+    return [{ file: campaign.sourceFile, line: 0, column: 0, message: `campaign id "${campaign.id}" is also used by ${earlier.sourceFile}` }];
+  });
 }
 
 export interface CampaignRegistry {
@@ -95,18 +112,9 @@ export interface CampaignRegistry {
   ofProgram(program: string): readonly Campaign[];
 }
 
-/** Every program's campaigns by id. Ids are global (they name `/v1/campaigns/{campaign}`), so a second use is refused. */
+/** Every program's campaigns by id (loadPrograms has refused ids used twice). */
 export function createCampaignRegistry(programs: readonly Program[]): CampaignRegistry {
-  const byId = new Map<string, Campaign>();
-  const errors: DefinitionLoadProblem[] = [];
-  for (const program of programs) {
-    for (const campaign of campaignsOf(program)) {
-      const first = byId.get(campaign.id);
-      if (first) errors.push({ file: campaign.sourceFile, line: 0, column: 0, message: `campaign id "${campaign.id}" is also used by ${first.sourceFile}` });
-      else byId.set(campaign.id, campaign);
-    }
-  }
-  if (errors.length > 0) throw new CampaignLoadError(errors);
+  const byId = new Map(programs.flatMap((program) => campaignsOf(program).map((campaign) => [campaign.id, campaign] as const)));
   return Object.freeze({
     get: (id: string) => byId.get(id),
     ofProgram: (program: string) => [...byId.values()].filter((c) => c.program === program),

@@ -1,12 +1,9 @@
-import { once } from 'node:events';
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { exportBenefits, type BenefitExportFormat, type BenefitExportTotals } from '../campaigns/index.js';
 import type { Config } from '../config.js';
-import { refusal } from '../errors.js';
-import { createRegistry, loadPrograms } from '../programs/index.js';
 import { openMigratedDb, type StorageOptions } from './database.js';
 import { month, withStorage } from './options.js';
+import { programNamed, writeExport } from './output.js';
 
 interface BenefitsOptions extends StorageOptions {
   program: string;
@@ -35,29 +32,10 @@ export function registerBenefitsExport(exports: Command, config: Config): void {
       .option('--out <file>', 'write to this file instead of stdout')
       .option('--programs <dir>', 'program definitions (default examples/programs)'),
   ).action(async (options: BenefitsOptions) => {
-    const registry = createRegistry(loadPrograms(options.programs ?? config.programsDir));
-    const target = registry.get(options.program);
-    if (!target) throw refusal('unknown_program', `no program "${options.program}"; programs are ${registry.list().map((p) => p.key).join(', ')}`);
+    const target = programNamed(config, options);
     const db = await openMigratedDb(config, options);
     try {
-      if (options.out === undefined) {
-        const totals = await exportBenefits(db, target.key, options.month, options.format, (chunk) => write(process.stdout, chunk));
-        process.stderr.write(`${summary(totals)} for ${options.month}\n`);
-        return;
-      }
-      const partial = `${options.out}.partial`;
-      const file = createWriteStream(partial);
-      try {
-        const totals = await exportBenefits(db, target.key, options.month, options.format, (chunk) => write(file, chunk));
-        file.end();
-        await once(file, 'finish');
-        renameSync(partial, options.out);
-        process.stdout.write(`wrote ${summary(totals)} for ${options.month} to ${options.out}\n`);
-      } catch (error) {
-        file.destroy();
-        rmSync(partial, { force: true });
-        throw error;
-      }
+      await writeExport(options.out, (write) => exportBenefits(db, target.key, options.month, options.format, write), (totals) => `${summary(totals)} for ${options.month}`);
     } finally {
       await db.close();
     }
@@ -67,8 +45,4 @@ export function registerBenefitsExport(exports: Command, config: Config): void {
 function summary(totals: BenefitExportTotals): string {
   const units = Object.entries(totals.byUnit).map(([unit, amount]) => `${amount} ${unit}`).join(', ');
   return `${totals.rows} benefits${units ? ` (${units})` : ''}`;
-}
-
-async function write(stream: NodeJS.WritableStream, chunk: string): Promise<void> {
-  if (!stream.write(chunk)) await once(stream, 'drain');
 }

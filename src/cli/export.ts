@@ -1,16 +1,13 @@
-import { once } from 'node:events';
-import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { Temporal } from 'temporal-polyfill';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { exportSuppressions } from '../consent/index.js';
-import { refusal } from '../errors.js';
-import { createRegistry, loadPrograms, type Program } from '../programs/index.js';
 import { exportBillCredits } from '../redemption/index.js';
 import { openMigratedDb, type StorageOptions } from './database.js';
 import { registerBenefitsExport } from './export-benefits.js';
 import { month, withStorage } from './options.js';
+import { programNamed, write, writeExport } from './output.js';
 
 interface ExportOptions extends StorageOptions {
   program: string;
@@ -41,24 +38,11 @@ export function registerExportCommands(program: Command, config: Config): void {
     const target = programNamed(config, options);
     const db = await openMigratedDb(config, options);
     try {
-      if (options.out === undefined) {
-        const totals = await exportBillCredits(db, target.key, options.month, (chunk) => write(process.stdout, chunk));
-        process.stderr.write(`${totals.rows} bill credits, ${totals.amountMinor} ${target.currency} in minor units, for ${options.month}\n`);
-        return;
-      }
-      const partial = `${options.out}.partial`;
-      const file = createWriteStream(partial);
-      try {
-        const totals = await exportBillCredits(db, target.key, options.month, (chunk) => write(file, chunk));
-        file.end();
-        await once(file, 'finish');
-        renameSync(partial, options.out);
-        process.stdout.write(`wrote ${totals.rows} bill credits, ${totals.amountMinor} ${target.currency} in minor units, for ${options.month} to ${options.out}\n`);
-      } catch (error) {
-        file.destroy();
-        rmSync(partial, { force: true });
-        throw error;
-      }
+      await writeExport(
+        options.out,
+        (write) => exportBillCredits(db, target.key, options.month, write),
+        (totals) => `${totals.rows} bill credits, ${totals.amountMinor} ${target.currency} in minor units, for ${options.month}`,
+      );
     } finally {
       await db.close();
     }
@@ -89,16 +73,4 @@ export function registerExportCommands(program: Command, config: Config): void {
     }
   });
   registerBenefitsExport(exports, config);
-}
-
-function programNamed(config: Config, options: { program: string; programs?: string | undefined }): Program {
-  const registry = createRegistry(loadPrograms(options.programs ?? config.programsDir));
-  const target = registry.get(options.program);
-  if (!target) throw refusal('unknown_program', `no program "${options.program}"; programs are ${registry.list().map((p) => p.key).join(', ')}`);
-  return target;
-}
-
-/** Writes with back-pressure, so a month of millions of rows never sits in memory. */
-async function write(stream: NodeJS.WritableStream, chunk: string): Promise<void> {
-  if (!stream.write(chunk)) await once(stream, 'drain');
 }

@@ -1,11 +1,12 @@
-import { readFileSync, writeFileSync } from 'node:fs';
-import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
 import type { Config } from '../config.js';
 import { csvLine } from '../csv.js';
 import { refusal } from '../errors.js';
 import { publishedDraw, verifyDraw, type PublishedDraw } from '../sweepstakes/index.js';
 import { openMigratedDb, type StorageOptions } from './database.js';
 import { withStorage } from './options.js';
+import { writeExport } from './output.js';
 
 /**
  * `pointbook sweepstakes export <draw-id>`: a draw's report and every entry of its period, as JSON
@@ -20,17 +21,19 @@ export function registerSweepstakesCommands(program: Command, config: Config): v
       .command('export')
       .description('a draw report and its entries: JSON (default, what verify --file reads) or CSV (entry_id, prize, member_id, outcome, exclusion)')
       .argument('<draw-id>', 'the draw (swd_…)')
-      .option('--format <format>', 'json or csv', 'json')
+      .addOption(new Option('--format <format>', 'json (what verify --file reads) or csv').choices(['json', 'csv']).default('json'))
       .option('--out <file>', 'write to this file instead of stdout'),
   ).action(async (drawId: string, options: StorageOptions & { format: string; out?: string }) => {
-    if (options.format !== 'json' && options.format !== 'csv') throw refusal('invalid_request', `--format is json or csv, not ${options.format}`);
     const published = await readPublished(config, options, drawId);
-    const text =
-      options.format === 'json'
-        ? `${JSON.stringify({ ...published.report, entries: published.entries }, null, 2)}\n`
-        : [csvLine(['entry_id', 'prize', 'member_id', 'outcome', 'exclusion']), ...published.entries.map((e) => csvLine([e.id, e.prize, e.member, e.outcome, e.exclusion ?? '']))].join('');
-    if (options.out === undefined) process.stdout.write(text);
-    else writeFileSync(options.out, text);
+    await writeExport(
+      options.out,
+      async (write) => {
+        if (options.format === 'json') return write(`${JSON.stringify({ ...published.report, entries: published.entries }, null, 2)}\n`);
+        await write(csvLine(['entry_id', 'prize', 'member_id', 'outcome', 'exclusion']));
+        for (const e of published.entries) await write(csvLine([e.id, e.prize, e.member, e.outcome, e.exclusion ?? '']));
+      },
+      () => `draw ${drawId}: ${published.entries.length} entries`,
+    );
   });
   withStorage(
     sweepstakes

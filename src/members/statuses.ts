@@ -21,6 +21,12 @@ const record = statement('members.recordStatusChange', `
 const changes = statement('members.statusChanges', `
   select month, from_tier, to_tier, direction, changed_at from member_status_changes where member_id = $1 order by month`);
 
+const changeOfMonth = statement('members.statusChangeOfMonth', `
+  select month, from_tier, to_tier, direction, changed_at from member_status_changes where member_id = $1 and month = $2`);
+
+type ChangeRow = { month: string; from_tier: string | null; to_tier: string; direction: StatusChange['direction']; changed_at: Temporal.Instant };
+const toChange = (r: ChangeRow): StatusChange => ({ month: r.month, from: r.from_tier, to: r.to_tier, direction: r.direction, changedAt: r.changed_at });
+
 export async function getStatus(db: Queryable, memberId: string): Promise<{ tier: string; since: Temporal.Instant } | undefined> {
   const [row] = await db.query<{ tier: string; since: Temporal.Instant }>(current, [memberId]);
   return row;
@@ -40,9 +46,11 @@ export async function setStatus(
 }
 
 export async function listStatusChanges(db: Queryable, memberId: string): Promise<StatusChange[]> {
-  const rows = await db.query<{ month: string; from_tier: string | null; to_tier: string; direction: StatusChange['direction']; changed_at: Temporal.Instant }>(
-    changes,
-    [memberId],
-  );
-  return rows.map((r) => ({ month: r.month, from: r.from_tier, to: r.to_tier, direction: r.direction, changedAt: r.changed_at }));
+  return (await db.query<ChangeRow>(changes, [memberId])).map(toChange);
+}
+
+/** The change recorded for `month` ('YYYY-MM'), if the status changed then. */
+export async function statusChangeOf(db: Queryable, memberId: string, month: string): Promise<StatusChange | undefined> {
+  const [row] = await db.query<ChangeRow>(changeOfMonth, [memberId, month]);
+  return row && toChange(row);
 }

@@ -53,10 +53,19 @@ describe('loadPrograms on examples/programs', () => {
     for (const program of programs) assert.equal(program.sourceFile, join('examples/programs', program.key, 'program.yaml'));
   });
 
+  it('loads the campaigns and sweepstakes beside each program with it', () => {
+    const registry = createRegistry(programs);
+    assert.deepEqual(registry.get('flets-club')?.campaigns?.map((c) => c.id), ['hikari-welcome-2026']);
+    assert.deepEqual(registry.get('softbank')?.campaigns?.map((c) => c.id), ['giga-gakuwari']);
+    assert.deepEqual(registry.get('sonet')?.sweepstakes?.map((s) => s.key), ['status-up-present']);
+    assert.equal(registry.get('sony-rewards')?.campaigns, undefined);
+  });
+
   it('FL-8 configures FLET\'S points to expire at the end of fiscal year X+2, April to March, 1 pt = 1 yen', () => {
     const flets = createRegistry(programs).get('flets-club');
-    // Tiers and earning rules have their own tests below; redemption, in src/redemption/config.test.ts.
-    assert.deepEqual(flets && { ...flets, sourceFile: undefined, earning: undefined, redemption: undefined }, {
+    // Tiers and earning rules have their own tests below; redemption, in src/redemption/config.test.ts;
+    // campaigns, in src/campaigns and the test after this one.
+    assert.deepEqual(flets && { ...flets, sourceFile: undefined, earning: undefined, redemption: undefined, campaigns: undefined }, {
       key: 'flets-club',
       name: "FLET'S Members Club",
       names: { ja: 'フレッツ光メンバーズクラブ', en: "FLET'S Members Club" },
@@ -68,6 +77,7 @@ describe('loadPrograms on examples/programs', () => {
       sourceFile: undefined,
       earning: undefined,
       redemption: undefined,
+      campaigns: undefined,
       accounts: { signUp: ['access_key', 'easy'], defaultLocale: 'ja' },
       notifications: { monthlyBalance: { hour: 9 }, expiringSoon: { withinDays: 31, hour: 9 } },
     });

@@ -3,6 +3,7 @@ import { basename, dirname, join } from 'node:path';
 import { Value } from 'typebox/value';
 import { DefinitionLoadError, locateProblems, readDefinition, type DefinitionFileOptions, type DefinitionLoadProblem } from '../definitions/index.js';
 import { assert } from '../errors.js';
+import { CampaignLoadError, duplicateCampaignProblems, loadCampaignsOf } from '../campaigns/load.js';
 import { duplicateSweepstakesProblems, loadSweepstakesOf, SweepstakesLoadError } from '../sweepstakes/load.js';
 import { ProgramSchema, type Program } from './schema.js';
 import { validateDefinition } from './validate.js';
@@ -34,18 +35,22 @@ export function loadPrograms(dir: string): Program[] {
       programs.push(loadProgramFile(file));
     } catch (error) {
       // Gathered so one run names every broken file; anything else is a fault and propagates.
-      if (!(error instanceof ProgramLoadError || error instanceof SweepstakesLoadError)) throw error;
+      if (!(error instanceof ProgramLoadError || error instanceof SweepstakesLoadError || error instanceof CampaignLoadError)) throw error;
       errors.push(...error.errors);
     }
   }
-  errors.push(...duplicateKeyProblems(programs), ...duplicateSweepstakesProblems(programs.flatMap((program) => program.sweepstakes ?? [])));
+  errors.push(
+    ...duplicateKeyProblems(programs),
+    ...duplicateSweepstakesProblems(programs.flatMap((program) => program.sweepstakes ?? [])),
+    ...duplicateCampaignProblems(programs.flatMap((program) => program.campaigns ?? [])),
+  );
   if (errors.length > 0) throw new ProgramLoadError(errors);
   return programs.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /**
- * Reads, parses and checks one definition and the sweepstakes beside it; throws ProgramLoadError
- * (or SweepstakesLoadError) naming every problem found.
+ * Reads, parses and checks one definition and the sweepstakes and campaigns beside it; throws
+ * ProgramLoadError (or SweepstakesLoadError, CampaignLoadError) naming every problem found.
  */
 export function loadProgramFile(file: string): Program {
   const source = readDefinition(file, programFile);
@@ -55,7 +60,8 @@ export function loadProgramFile(file: string): Program {
   if (problems.length > 0) throw new ProgramLoadError(problems);
   assert(Value.Check(ProgramSchema, data), `${file}: a definition without problems matches the schema`);
   const sweepstakes = loadSweepstakesOf({ ...data, sourceFile: file });
-  return deepFreeze({ ...data, sourceFile: file, ...(sweepstakes.length > 0 ? { sweepstakes } : {}) });
+  const campaigns = loadCampaignsOf({ key: data.key, sourceFile: file });
+  return deepFreeze({ ...data, sourceFile: file, ...(sweepstakes.length > 0 ? { sweepstakes } : {}), ...(campaigns.length > 0 ? { campaigns } : {}) });
 }
 
 function programFilesIn(dir: string): string[] {

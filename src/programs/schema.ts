@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import type { Campaign } from '../campaigns/load.js';
 import type { SweepstakesDefinition } from '../sweepstakes/definition.js';
 
 /**
@@ -354,9 +355,14 @@ export type Locale = (typeof locales)[number];
 
 /**
  * A definition that passed every check, and the file it came from (for messages and audits), with
- * the sweepstakes defined beside it (`sweepstakes/*.yaml`; none when absent).
+ * the sweepstakes and campaigns defined beside it (`sweepstakes/*.yaml`, `campaigns/*.yaml`; none
+ * when absent).
  */
-export type Program = ProgramDefinition & { sourceFile: string; sweepstakes?: readonly SweepstakesDefinition[] };
+export type Program = ProgramDefinition & {
+  sourceFile: string;
+  sweepstakes?: readonly SweepstakesDefinition[];
+  campaigns?: readonly Campaign[];
+};
 
 /** Defaults of the optional keys, in one place. */
 export const defaultFiscalYearStartMonth = 1;

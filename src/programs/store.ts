@@ -15,9 +15,21 @@ const upsert = statement('programs.upsert', `
  */
 export async function syncPrograms(db: Queryable, programs: readonly Program[], now: Temporal.Instant): Promise<void> {
   for (const program of programs) {
-    const { sourceFile: _sourceFile, ...definition } = program;
-    const json = JSON.stringify(definition);
+    const json = JSON.stringify(storedDefinition(program));
     const hash = createHash('sha256').update(json).digest('hex');
     await db.query(upsert, [program.key, program.name, json, hash, now.toString()]);
   }
+}
+
+/**
+ * What was loaded, as written: without file paths (which differ between machines and would change
+ * the hash), and campaigns as their definitions rather than their compiled conditions.
+ */
+function storedDefinition(program: Program) {
+  const { sourceFile: _sourceFile, sweepstakes, campaigns, ...definition } = program;
+  return {
+    ...definition,
+    ...(sweepstakes ? { sweepstakes: sweepstakes.map(({ sourceFile: _file, ...rest }) => rest) } : {}),
+    ...(campaigns ? { campaigns: campaigns.map((campaign) => campaign.definition) } : {}),
+  };
 }

@@ -72,10 +72,7 @@ async function creditRewards(tx: Queryable, program: Program, ctx: Ctx): Promise
 async function creditAwards(tx: Queryable, program: Program, ctx: Ctx): Promise<number> {
   const due = await tx.query<sql.AwardDueRow>(sql.awardsDue, [program.key, ctx.now.toString(), PAGE]);
   for (const result of due) {
-    const definition = program.sweepstakes?.find((s) => s.key === result.sweepstakes_key);
-    const prize = definition?.prizes.find((p) => p.key === result.prize);
-    // A prize removed from the definition after its draw is still owed: the report keeps its points.
-    const points = prize?.points ?? (await pointsInReport(tx, result));
+    const { points } = result;
     const posted = await post(
       tx,
       {
@@ -94,13 +91,14 @@ async function creditAwards(tx: Queryable, program: Program, ctx: Ctx): Promise<
     );
     await tx.query(sql.markAwarded, [result.member_id, result.draw_id, result.entry_id, posted.transactionId, ctx.now.toString()]);
     await publishPointsPosted(tx, { program: program.key, type: 'points.credited', memberId: result.member_id, kind: 'sweepstakes_award', posted }, ctx);
-    if (definition && !posted.replayed) await sendWinNotice(tx, program, definition, result, points, ctx);
+    const definition = program.sweepstakes?.find((s) => s.key === result.sweepstakes_key);
+    if (definition && !posted.replayed) await sendWinNotice(tx, program, definition, result, ctx);
   }
   return due.length;
 }
 
 /** The win notice is transactional: it tells the member about their own points (DN-5). */
-async function sendWinNotice(tx: Queryable, program: Program, definition: SweepstakesDefinition, result: sql.AwardDueRow, points: number, ctx: Ctx): Promise<void> {
+async function sendWinNotice(tx: Queryable, program: Program, definition: SweepstakesDefinition, result: sql.AwardDueRow, ctx: Ctx): Promise<void> {
   const member = await getMember(tx, result.member_id);
   if (!member) return;
   const { email, locale } = await keyDeliveryFor(tx, program, member);
@@ -113,18 +111,10 @@ async function sendWinNotice(tx: Queryable, program: Program, definition: Sweeps
       locale,
       memberId: member.id,
       to: email,
-      vars: { sweepstakesName: definition.names[locale], prizeName: prize?.names[locale] ?? result.prize, points, period: result.period, programName: programName(program, locale) },
+      vars: { sweepstakesName: definition.names[locale], prizeName: prize?.names[locale] ?? result.prize, points: result.points, period: result.period, programName: programName(program, locale) },
     },
     ctx,
   );
-}
-
-async function pointsInReport(tx: Queryable, result: sql.AwardDueRow): Promise<number> {
-  const [draw] = await tx.query<sql.DrawRow>(sql.getDraw, [result.draw_id]);
-  const tiers = (draw?.report as { tiers?: { prize: string; points: number }[] } | undefined)?.tiers ?? [];
-  const points = tiers.find((t) => t.prize === result.prize)?.points;
-  if (points === undefined) throw new Error(`assertion failed: draw ${result.draw_id} reports prize ${result.prize}`);
-  return points;
 }
 
 function expiry(program: Program, now: Temporal.Instant): { expiresAt?: Temporal.Instant } {

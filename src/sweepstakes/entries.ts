@@ -3,7 +3,7 @@ import { keyDeliveryFor } from '../accounts/index.js';
 import type { Db, Queryable } from '../db/index.js';
 import { refusal } from '../errors.js';
 import { newId } from '../ids.js';
-import { getMember, getStatus, isMemberAt, listMemberships, listStatusChanges, type Member, type PostalAddress } from '../members/index.js';
+import { getMember, getStatus, isMemberAt, listMemberships, statusChangeOf, type Member, type PostalAddress } from '../members/index.js';
 import type { Program } from '../programs/index.js';
 import type { SweepstakesDefinition, EntryChannel } from './definition.js';
 import { claimedInvitation, hasValidSignature } from './entry-links.js';
@@ -93,10 +93,16 @@ export async function enter(db: Db, program: Program, definition: SweepstakesDef
   });
 }
 
+/** The member's entry in a period, if they entered. */
+export async function entryOf(q: Queryable, memberId: string, key: string, period: string): Promise<Entry | undefined> {
+  const [row] = await q.query<sql.EntryRow>(sql.entryOfMember, [memberId, key, period]);
+  return row && toEntry(row);
+}
+
 /** What the gates know of a member in a period: status now, this month's change, membership. */
 export async function entrantFacts(q: Queryable, member: Member, period: string, now: Temporal.Instant): Promise<EntrantFacts> {
   const status = await getStatus(q, member.id);
-  const change = (await listStatusChanges(q, member.id)).find((c) => c.month === period);
+  const change = await statusChangeOf(q, member.id, period);
   const active = isMemberAt(await listMemberships(q, member.id), now);
   return { member, status: status?.tier ?? null, change, active };
 }

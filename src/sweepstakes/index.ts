@@ -2,7 +2,7 @@
 export { SweepstakesSchema, type SweepstakesDefinition, type Prize, type EntryChannel } from './definition.js';
 export { loadSweepstakesOf, SweepstakesLoadError } from './load.js';
 export { capBreaches, premiumCapsByCountry, type PremiumCaps } from './legal.js';
-export { enter, entrantFacts, toEntry, type Entry, type EntryRequest } from './entries.js';
+export { enter, entrantFacts, entryOf, toEntry, type Entry, type EntryRequest } from './entries.js';
 export { prizeOptions, type PrizeOption } from './gates.js';
 export { drawPeriod, drawOfPeriod, getDrawReport, operatorExclusion, type DrawReport, type TierReport } from './draws.js';
 export { runSweepstakesDay } from './credits.js';

@@ -26,9 +26,9 @@ function resultOf(row: sql.MemberEntryRow): MemberEntry['result'] {
   return { status: 'not_won', drawId: row.draw_id };
 }
 
-/** A page of a period's entries, oldest first; `after` is the last entry of the previous page. */
-export async function listPeriodEntries(q: Queryable, key: string, period: string, after: { enteredAt: string; id: string } | undefined, limit: number): Promise<Entry[]> {
-  const rows = await q.query<sql.EntryRow>(sql.entriesOfPeriod, [key, period, after?.enteredAt ?? '-infinity', after?.id ?? '', limit]);
+/** Up to `limit` of a period's entries, oldest first, after the entry `after`. */
+export async function listPeriodEntries(q: Queryable, key: string, period: string, after: string | undefined, limit: number): Promise<Entry[]> {
+  const rows = await q.query<sql.EntryRow>(sql.entriesOfPeriod, [key, period, after ?? '', limit]);
   return rows.map(toEntry);
 }
 

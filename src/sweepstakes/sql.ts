@@ -76,11 +76,11 @@ export const entriesOfMember = statement('sweepstakes.entriesOfMember', `
   where e.member_id = $1
   order by e.entered_at desc, e.id desc`);
 
-/** A page of a period's entries, oldest first, for operators. */
+/** A page of a period's entries, oldest first (ids are time-ordered), for operators. */
 export const entriesOfPeriod = statement('sweepstakes.entriesOfPeriod', `
   select ${entryColumns} from sweepstakes_entries
-  where sweepstakes_key = $1 and period = $2 and (entered_at, id) > ($3::timestamptz, $4::text)
-  order by entered_at, id limit $5`);
+  where sweepstakes_key = $1 and period = $2 and id > $3
+  order by id limit $4`);
 
 export const excludeEntry = statement('sweepstakes.excludeEntry', `
   update sweepstakes_entries set excluded_reason = $3, excluded_by = $4, excluded_at = $5
@@ -201,10 +201,13 @@ export interface AwardDueRow {
   prize: string;
   sweepstakes_key: string;
   period: string;
+  /** As the draw report says: a prize changed or removed after its draw is owed as drawn. */
+  points: number;
 }
 
 export const awardsDue = statement('sweepstakes.awardsDue', `
-  select r.member_id, r.draw_id, r.entry_id, r.prize, d.sweepstakes_key, d.period
+  select r.member_id, r.draw_id, r.entry_id, r.prize, d.sweepstakes_key, d.period,
+    (select (t ->> 'points')::int from jsonb_array_elements(d.report -> 'tiers') t where t ->> 'prize' = r.prize) as points
   from sweepstakes_draws d join sweepstakes_results r on r.draw_id = d.id
   where d.program_key = $1 and d.award_at <= $2 and r.outcome = 'winner' and r.award_transaction is null
   order by d.award_at, r.draw_id, r.entry_id limit $3`);

@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { ApplicationDetail, Benefit, Campaign, Eligibility, HistoryEntry } from '../../campaigns/index.js';
+import type { Application, ApplicationDetail, Benefit, Campaign, Eligibility, HistoryEntry } from '../../campaigns/index.js';
 import type { Reason } from '../../rules/index.js';
 import { Instant, nullable } from '../schemas.js';
 
@@ -98,14 +98,14 @@ export const ApplicationView = Type.Object({
   statusHistory: Type.Array(Type.Object({ status: Type.String(), at: Instant, reasons: Type.Array(ReasonView) })),
 });
 
-export function toApplicationView(a: ApplicationDetail) {
+/** What an application is, as the 201 of an application and the application view both say it. */
+export function applicationFields(a: Application) {
   return {
     id: a.id,
     campaign: a.campaign,
     member: a.memberId,
     line: a.contractId,
     role: a.role,
-    status: a.currentStatus,
     option: a.option,
     kind: a.kind,
     amount: a.amount,
@@ -113,6 +113,13 @@ export function toApplicationView(a: ApplicationDetail) {
     months: a.months,
     firstBillingMonth: a.firstBillingMonth,
     lastBillingMonth: a.lastBillingMonth,
+  };
+}
+
+export function toApplicationView(a: ApplicationDetail) {
+  return {
+    ...applicationFields(a),
+    status: a.currentStatus,
     appliedAt: a.appliedAt.toString(),
     contractedAt: a.contractedAt.toString(),
     familyGroup: a.familyGroup,

@@ -11,6 +11,7 @@ import {
   findApplication,
   historyOfMember,
   importHistory,
+  type Application,
   type Campaign,
 } from '../../campaigns/index.js';
 import { Refusal, refusal } from '../../errors.js';
@@ -29,6 +30,7 @@ import {
   CampaignView,
   EligibilityView,
   HistoryView,
+  applicationFields,
   toApplicationView,
   toBenefitView,
   toCampaignView,
@@ -273,22 +275,8 @@ function unknownRole(campaign: Campaign, role: string): Refusal {
   return refusal('invalid_request', `body.role: "${role}" is not a role of ${campaign.id}; one of ${Object.keys(campaign.roles).join(', ')}`);
 }
 
-function toCreated(a: Awaited<ReturnType<typeof applyForCampaign>>) {
-  return {
-    id: a.id,
-    campaign: a.campaign,
-    member: a.memberId,
-    line: a.contractId,
-    role: a.role,
-    status: a.status === 'provisional' ? ('provisional' as const) : ('active' as const),
-    option: a.option,
-    kind: a.kind,
-    amount: a.amount,
-    unit: a.unit,
-    months: a.months,
-    firstBillingMonth: a.firstBillingMonth,
-    lastBillingMonth: a.lastBillingMonth,
-  };
+function toCreated(a: Application) {
+  return { ...applicationFields(a), status: a.status === 'provisional' ? ('provisional' as const) : ('active' as const) };
 }
 
 /** A "not eligible" told in the caller's language: the first failed rule's own words. */

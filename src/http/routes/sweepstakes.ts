@@ -8,6 +8,7 @@ import {
   drawPeriod,
   enter,
   entrantFacts,
+  entryOf,
   excludeEntry,
   getDrawReport,
   listMemberEntries,
@@ -26,6 +27,7 @@ import {
 import type { App, AppDeps } from '../app.js';
 import { actorOf, principalOf } from '../auth.js';
 import { memberWithProgram, programOrRefuse } from '../lookups.js';
+import { decodeCursor, keysetPage } from '../pagination.js';
 import { closed, Instant, MemberIdParams, nullable, responses } from '../schemas.js';
 import { DrawReportView, EntryView, MemberEntryView, OptionsView, PeriodView, SweepstakesView } from './sweepstakes-views.js';
 
@@ -152,12 +154,9 @@ export function sweepstakesRoutes(app: App, deps: AppDeps): void {
     },
     async (request) => {
       const { definition } = sweepstakesOrRefuse(deps, request.params.key);
-      const limit = request.query.limit ?? 100;
-      const after = decodeEntryCursor(request.query.cursor);
-      const items = await listPeriodEntries(deps.db, definition.key, request.query.period, after, limit);
-      const last = items.at(-1);
-      const nextCursor = items.length === limit && last ? Buffer.from(JSON.stringify([last.enteredAt.toString(), last.id])).toString('base64url') : null;
-      return { items: items.map(entryView), nextCursor };
+      const after = decodeCursor(request.query.cursor, entryIdPattern);
+      const page = await keysetPage(request.query.limit ?? 100, (rows) => listPeriodEntries(deps.db, definition.key, request.query.period, after, rows));
+      return { items: page.items.map(entryView), nextCursor: page.nextCursor };
     },
   );
 
@@ -276,13 +275,13 @@ export function sweepstakesRoutes(app: App, deps: AppDeps): void {
       const { member, program } = await memberWithProgram(deps, request.params.id);
       const now = deps.clock.now();
       const period = periodAt(program, now);
-      const entries = await listMemberEntries(deps.db, member.id);
       const facts = await entrantFacts(deps.db, member, period, now);
-      return (program.sweepstakes ?? []).map((definition) => {
+      const views = [];
+      for (const definition of program.sweepstakes ?? []) {
         const window = windowOf(definition, program, period);
         const open = runsIn(definition, period) && now.epochNanoseconds >= window.opensAt.epochNanoseconds;
-        const entered = entries.find((e) => e.sweepstakes === definition.key && e.period === period);
-        return {
+        const entered = await entryOf(deps.db, member.id, definition.key, period);
+        views.push({
           sweepstakes: definition.key,
           names: definition.names,
           period,
@@ -299,8 +298,9 @@ export function sweepstakesRoutes(app: App, deps: AppDeps): void {
             allowed: option.allowed,
             reasons: option.allowed ? [] : option.reasons,
           })),
-        };
-      });
+        });
+      }
+      return views;
     },
   );
 }
@@ -338,16 +338,7 @@ async function periodView(deps: AppDeps, program: Program, definition: Sweepstak
   };
 }
 
-function decodeEntryCursor(cursor: string | undefined): { enteredAt: string; id: string } | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(value) && typeof value[0] === 'string' && typeof value[1] === 'string' && Temporal.Instant.from(value[0])) return { enteredAt: value[0], id: value[1] };
-  } catch {
-    // A cursor we did not write: refused below.
-  }
-  throw refusal('invalid_request', 'cursor is not one this API gave; start again without it');
-}
+const entryIdPattern = /^swe_[0-9a-z]{26}$/u;
 
 function entryView(entry: Entry) {
   return {
