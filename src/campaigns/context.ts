@@ -1,7 +1,7 @@
 import { Temporal } from 'temporal-polyfill';
 import type { Contract } from '../members/index.js';
 import type { Campaign } from './load.js';
-import { ageOn, localDateOf } from './months.js';
+import { ageOn } from './months.js';
 
 /**
  * The facts conditions read, with every field present (empty text, false, empty lists) so a
@@ -60,8 +60,9 @@ export function personOf(contract: Contract, member: { id: string; birthDate: st
   return { id: member.id, birthDate: member.birthDate ?? undefined };
 }
 
-export function personFacts(person: PersonFacts, at: Temporal.Instant, timeZone: string): Record<string, unknown> {
-  const age = person.birthDate ? ageOn(person.birthDate, localDateOf(at, timeZone)) : undefined;
+/** `applicationDate`: the application's local date, YYYY-MM-DD (GG-1: the age on that day). */
+export function personFacts(person: PersonFacts, applicationDate: string): Record<string, unknown> {
+  const age = person.birthDate ? ageOn(person.birthDate, applicationDate) : undefined;
   return { id: person.id, birthDate: person.birthDate, ageAtApplication: age };
 }
 

@@ -59,7 +59,10 @@ export interface Eligibility {
 
 export function evaluateEligibility(input: EligibilityInput): Eligibility {
   const roles = input.role === undefined ? Object.keys(input.campaign.roles) : [input.role];
-  const results = roles.map((role) => evaluateRole(input, role));
+  // The application's local date and the facts are the same for every role: made once.
+  const date = localDateOf(input.at, input.timeZone).toString();
+  const shared = sharedFacts(input, date);
+  const results = roles.map((role) => evaluateRole(input, role, date, shared));
   return {
     eligible: results.some((r) => r.eligible),
     options: results.filter((r) => r.eligible).flatMap((r) => r.options),
@@ -69,14 +72,14 @@ export function evaluateEligibility(input: EligibilityInput): Eligibility {
   };
 }
 
-function evaluateRole(input: EligibilityInput, role: string): RoleEligibility {
+function evaluateRole(input: EligibilityInput, role: string, date: string, shared: CelContext): RoleEligibility {
   const { campaign } = input;
   const roleConfig = campaign.roles[role];
   const refused = (reasons: Reason[]): RoleEligibility => ({ role, eligible: false, provisional: false, options: [], unavailable: [], reasons });
   if (!roleConfig) return refused([reason('role', 'unknown_role', { ja: `このキャンペーンに「${role}」という適用者区分はありません`, en: `The campaign has no role "${role}"` }, role)]);
-  const facts = factsFor(input, role);
+  const facts = shared.with({ application: { at: input.at, date, role } });
   const reasons = [
-    ...periodReasons(input, role),
+    ...periodReasons(input, role, date),
     ...failedRules([...campaign.eligibility, ...roleConfig.eligibility], facts, role),
     ...onePerPersonReasons(input, role),
     ...reapplicationReasons(input, role),
@@ -90,24 +93,23 @@ function evaluateRole(input: EligibilityInput, role: string): RoleEligibility {
   return { role, eligible: reasons.length === 0, provisional: dependency.provisional, options: reasons.length === 0 ? options : [], unavailable, reasons };
 }
 
-function factsFor(input: EligibilityInput, role: string): CelContext {
-  const { campaign, contract, at, timeZone } = input;
+/** Everything conditions read but `application` (which names the role). */
+function sharedFacts(input: EligibilityInput, date: string): CelContext {
+  const { campaign, contract, at } = input;
   return celContext({
-    person: personFacts(input.person, at, timeZone),
+    person: personFacts(input.person, date),
     line: lineFacts(campaign, contract),
     family: { group: contract.familyGroup ?? '', active: { ...input.familyActiveByRole } },
     history: historyFacts(input.history, at),
-    application: { at, date: localDateOf(at, timeZone).toString(), role },
     lists: campaign.definition.lists ?? {},
   });
 }
 
-/** GG-1: the application date, a whole local day in the program's zone, within the period. */
-function periodReasons(input: EligibilityInput, role: string): Reason[] {
+/** GG-1: the application date, a whole local day in the program's zone, within the period (ISO dates order as text). */
+function periodReasons(input: EligibilityInput, role: string, date: string): Reason[] {
   const { period } = input.campaign.definition;
-  const date = localDateOf(input.at, input.timeZone);
-  const inside = Temporal.PlainDate.compare(date, Temporal.PlainDate.from(period.from)) >= 0 && Temporal.PlainDate.compare(date, Temporal.PlainDate.from(period.until)) <= 0;
-  return inside ? [] : [reason('period', 'outside_period', period.message, role, { date: date.toString() })];
+  const inside = date >= period.from && date <= period.until;
+  return inside ? [] : [reason('period', 'outside_period', period.message, role, { date })];
 }
 
 export function failedRules(rules: readonly CompiledRule[], facts: CelContext, role?: string): Reason[] {

@@ -28,8 +28,8 @@ export function compareMonths(a: string, b: string): number {
 }
 
 /** GG-1: whole years of age on a local date (an age goes up on the birthday). */
-export function ageOn(birthDate: string, on: Temporal.PlainDate): number {
-  return Temporal.PlainDate.from(birthDate).until(on, { largestUnit: 'years' }).years;
+export function ageOn(birthDate: string, on: Temporal.PlainDate | string): number {
+  return Temporal.PlainDate.from(birthDate).until(Temporal.PlainDate.from(on), { largestUnit: 'years' }).years;
 }
 
 /**

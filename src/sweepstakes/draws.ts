@@ -72,9 +72,9 @@ export async function drawPeriod(db: Db, program: Program, definition: Sweepstak
     for (const prize of definition.prizes) {
       const wanted = { winners: prize.winners, alternates: prize.winners * (definition.draw.alternatesPerWinner ?? 0) };
       const outcome = await walkTier(
-        rankedChunks(tx, definition.key, period, prize.key),
+        rankedChunks(tx, definition.key, period, prize.key, wanted.winners + wanted.alternates),
         wanted,
-        (chunk) => exclusionsOf(tx, program, definition, chunk, ctx.now),
+        (entry) => exclusionOf(tx, definition, entry, ctx.now),
       );
       const named = (entry: sql.RankedRow) => ({ entry: entry.id, member: entry.member_id });
       tiers.push({
@@ -124,35 +124,30 @@ export async function drawPeriod(db: Db, program: Program, definition: Sweepstak
   });
 }
 
-async function* rankedChunks(q: Queryable, key: string, period: string, prize: string): AsyncIterable<sql.RankedRow[]> {
+/** A tier's entries in rank order: first as many as the tier wants, then larger chunks past exclusions. */
+async function* rankedChunks(q: Queryable, key: string, period: string, prize: string, first: number): AsyncIterable<sql.RankedRow[]> {
   let after = { rank: '', id: '' };
+  let size = Math.max(1, Math.min(first, CHUNK));
   for (;;) {
-    const rows = await q.query<sql.RankedRow>(sql.rankedAfter, [key, period, prize, after.rank, after.id, CHUNK]);
+    const rows = await q.query<sql.RankedRow>(sql.rankedAfter, [key, period, prize, after.rank, after.id, size]);
     if (rows.length > 0) yield rows;
     const last = rows.at(-1);
-    if (!last || rows.length < CHUNK) return;
+    if (!last || rows.length < size) return;
     after = { rank: last.rank, id: last.id };
+    size = CHUNK;
   }
 }
 
 /**
- * SU-9, SU-10, SU-12 for a chunk of entries, as of the draw: the operator's exclusion first, then
- * the configured ones in order; the first that holds is recorded.
+ * SU-9, SU-10, SU-12 for one entry the walk reached, as of the draw: the operator's exclusion first,
+ * then the configured ones in order; the key of the first that holds.
  */
-async function exclusionsOf(q: Queryable, program: Program, definition: SweepstakesDefinition, chunk: readonly sql.RankedRow[], drawAt: Temporal.Instant): Promise<Map<string, string>> {
-  const excluded = new Map<string, string>();
-  for (const entry of chunk) {
-    if (entry.excluded_reason !== null) {
-      excluded.set(entry.id, operatorExclusion);
-      continue;
-    }
-    const applicable = definition.draw.exclusions.filter((e) => !e.prizes || e.prizes.includes(entry.prize));
-    if (applicable.length === 0) continue;
-    const context = celContext(await exclusionFacts(q, definition, entry, drawAt));
-    const hit = applicable.find((exclusion) => exclusionCondition(exclusion.when, exclusion.key).evaluate(context).ok);
-    if (hit) excluded.set(entry.id, hit.key);
-  }
-  return excluded;
+async function exclusionOf(q: Queryable, definition: SweepstakesDefinition, entry: sql.RankedRow, drawAt: Temporal.Instant): Promise<string | undefined> {
+  if (entry.excluded_reason !== null) return operatorExclusion;
+  const applicable = definition.draw.exclusions.filter((e) => !e.prizes || e.prizes.includes(entry.prize));
+  if (applicable.length === 0) return undefined;
+  const context = celContext(await exclusionFacts(q, definition, entry, drawAt));
+  return applicable.find((exclusion) => exclusionCondition(exclusion.when, exclusion.key).evaluate(context).ok)?.key;
 }
 
 async function exclusionFacts(q: Queryable, definition: SweepstakesDefinition, entry: sql.RankedRow, drawAt: Temporal.Instant) {

@@ -31,22 +31,21 @@ export interface TierOutcome<E> {
 }
 
 /**
- * Walks one tier's entries in rank order (as chunks, so a draw over a million entries reads only
- * as far as it needs) and picks winners and alternates. `exclusionOf` answers undefined for an
- * entry that may win.
+ * Walks one tier's entries in rank order (read in chunks, so a draw over a million entries reads
+ * only as far as it needs) and picks winners and alternates. `exclusionOf` is asked only for the
+ * entries the walk reaches, and answers undefined for one that may win.
  */
 export async function walkTier<E extends { id: string }>(
   chunks: AsyncIterable<readonly E[]> | Iterable<readonly E[]>,
   wanted: { winners: number; alternates: number },
-  exclusionOf: (entries: readonly E[]) => Promise<ReadonlyMap<string, string>>,
+  exclusionOf: (entry: E) => Promise<string | undefined> | string | undefined,
 ): Promise<TierOutcome<E>> {
   const outcome: TierOutcome<E> = { winners: [], alternates: [], excluded: [] };
   const full = () => outcome.winners.length >= wanted.winners && outcome.alternates.length >= wanted.alternates;
   if (full()) return outcome;
   for await (const chunk of chunks) {
-    const exclusions = await exclusionOf(chunk);
     for (const entry of chunk) {
-      const exclusion = exclusions.get(entry.id);
+      const exclusion = await exclusionOf(entry);
       if (exclusion !== undefined) outcome.excluded.push({ entry, exclusion });
       else if (outcome.winners.length < wanted.winners) outcome.winners.push(entry);
       else outcome.alternates.push(entry);

@@ -36,7 +36,7 @@ export async function verifyDraw(draw: PublishedDraw): Promise<Verification> {
       .map((entry) => ({ id: entry.id, rank: rankOf(draw.seed, entry.id) }))
       .sort(byRank);
     const recorded = new Map(tier.excluded.map((e) => [e.entry, e.exclusion]));
-    const again = await walkTier([ranked], tier.wanted, async () => recorded);
+    const again = await walkTier([ranked], tier.wanted, (entry) => recorded.get(entry.id));
     const same = (a: readonly { id: string }[], b: readonly { entry: string }[]) => a.length === b.length && a.every((e, i) => e.id === b[i]?.entry);
     if (!same(again.winners, tier.winners)) problems.push(`prize ${tier.prize}: the winners differ (recomputed ${again.winners.map((e) => e.id).join(', ') || 'none'})`);
     if (!same(again.alternates, tier.alternates)) problems.push(`prize ${tier.prize}: the alternates differ`);
