@@ -32,6 +32,11 @@ export interface Config {
    * addresses/CIDRs (`10.0.0.0/8,127.0.0.1`). Unset: none.
    */
   readonly trustProxy: boolean | string | undefined;
+  /**
+   * POINTBOOK_GEOIP_DB: a MaxMind DB country database (GeoLite2-Country.mmdb or compatible), to tell
+   * the country of a sweepstakes entry (SU-14) where no gateway header does. Unset: none.
+   */
+  readonly geoipDb: string | undefined;
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -48,6 +53,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.POINTBOOK_SMTP_URL || undefined,
     mailFrom: env.POINTBOOK_MAIL_FROM || undefined,
     trustProxy: env.POINTBOOK_TRUST_PROXY ? env.POINTBOOK_TRUST_PROXY === 'true' || env.POINTBOOK_TRUST_PROXY : undefined,
+    geoipDb: env.POINTBOOK_GEOIP_DB ? resolve(env.POINTBOOK_GEOIP_DB) : undefined,
   });
 }
 

@@ -3,6 +3,7 @@ import { Temporal } from 'temporal-polyfill';
 import { systemClock, TestClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { assembleApp } from '../http/assemble.js';
+import { openCountryDatabase } from '../http/client-country.js';
 import { transportFromUrl } from '../notifications/index.js';
 import { loadPrograms } from '../programs/index.js';
 import { describeDb, openMigratedDb, type StorageOptions } from './database.js';
@@ -28,6 +29,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
 
   const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
   const mailTransport = config.smtpUrl ? transportFromUrl(config.smtpUrl) : undefined;
+  const countries = config.geoipDb ? await openCountryDatabase(config.geoipDb) : undefined;
   const { app, scheduler, mailer } = await assembleApp({
     db,
     programs,
@@ -39,6 +41,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
     mailTransport,
     mailFrom: config.mailFrom,
     trustProxy: config.trustProxy,
+    countries,
   });
   // On the wall clock the scheduler follows time; on a test clock, jobs run as the clock is moved.
   if (!testClock) scheduler.start();
@@ -53,6 +56,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
     `database: ${describeDb(config, options)}`,
     `programs: ${programs.map((p) => p.key).join(', ') || '(none)'}`,
     `operator token (${admin.source}): ${admin.token}`,
+    ...(config.geoipDb ? [`countries (SU-14): ${config.geoipDb}`] : []),
     config.smtpUrl ? `email: sent through ${new URL(config.smtpUrl).host}` : 'email: POINTBOOK_SMTP_URL is not set, so email waits in the outbox (sign-up and reset links included)',
     ...(testClock ? [`test clock: ${testClock.now()} — move it with POST /v1/test-clock`] : []),
   ];

@@ -10,6 +10,7 @@ import type { ProgramRegistry } from '../programs/index.js';
 import type { AccountsEnv } from '../accounts/index.js';
 import { accessRule } from './access.js';
 import { authenticator, authorize } from './auth.js';
+import type { CountryLocator } from './client-country.js';
 import { registerErrorHandling } from './errors.js';
 import { authRoutes } from './routes/auth.js';
 import { campaignRoutes } from './routes/campaigns.js';
@@ -41,6 +42,8 @@ export interface AppDeps {
   accounts: AccountsEnv;
   /** Runs due jobs; moving the test clock runs what fell due in between. */
   scheduler?: Scheduler | undefined;
+  /** SU-14: the operator's GeoIP country database (POINTBOOK_GEOIP_DB), when configured. */
+  countries?: CountryLocator | undefined;
 }
 
 /**

@@ -6,7 +6,9 @@ import { createScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { createMailer, kickOnCommit, type Deliverer, type Mailer } from '../notifications/index.js';
 import { createRegistry, syncPrograms, type Program } from '../programs/index.js';
 import { createWebhookDeliverer } from '../webhooks/index.js';
+import { requireCountrySource } from '../sweepstakes/index.js';
 import { buildApp, type App } from './app.js';
+import type { CountryLocator } from './client-country.js';
 
 export interface AssembleInput {
   db: Db;
@@ -25,6 +27,8 @@ export interface AssembleInput {
   logger?: FastifyBaseLogger | undefined;
   /** Proxies trusted to name the client (POINTBOOK_TRUST_PROXY). */
   trustProxy?: boolean | string | undefined;
+  /** SU-14: the GeoIP country database (POINTBOOK_GEOIP_DB); sweepstakes without a gateway header need it. */
+  countries?: CountryLocator | undefined;
 }
 
 const quiet = { info: () => {}, error: () => {} };
@@ -39,6 +43,7 @@ const quiet = { info: () => {}, error: () => {} };
  * `serve`, the webhook deliverer's when the server listens. All stop with the app.
  */
 export async function assembleApp(input: AssembleInput): Promise<{ app: App; scheduler: Scheduler; mailer: Mailer; webhooks: Deliverer }> {
+  requireCountrySource(input.programs, input.countries !== undefined);
   await syncPrograms(input.db, input.programs, input.clock.now());
   const programs = createRegistry(input.programs);
   const log = input.logger ?? quiet;
@@ -56,6 +61,7 @@ export async function assembleApp(input: AssembleInput): Promise<{ app: App; sch
       adminToken: input.adminToken,
       accounts: { db, publicUrl },
       scheduler,
+      countries: input.countries,
     },
     { logger: input.logger, trustProxy: input.trustProxy },
   );

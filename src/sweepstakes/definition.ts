@@ -99,14 +99,15 @@ export const SweepstakesSchema = Type.Object(
       closed,
     ),
     /**
-     * SU-14: entries only from these countries, by the client's network location as the gateway
-     * judges it: `trustedHeader` names the header it sets (and strips from clients).
+     * SU-14: entries only from these countries, by the client's network location: as the gateway
+     * judges it when `trustedHeader` names the header it sets (and strips from clients), else by the
+     * operator's GeoIP country database (POINTBOOK_GEOIP_DB) — one of the two must be there.
      */
     countries: Type.Optional(
       Type.Object(
         {
           allowed: Type.Array(CountryCode, { minItems: 1, uniqueItems: true }),
-          trustedHeader: Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' }),
+          trustedHeader: Type.Optional(Type.String({ pattern: '^[A-Za-z0-9-]{1,64}$' })),
         },
         closed,
       ),

@@ -33,8 +33,8 @@ export interface EntryRequest {
   prize: string;
   /** SU-5: the personal link's token when entering through the emailed invitation. */
   link?: string | undefined;
-  /** SU-14: where the request came from, as judged by the gateway or GeoIP; null: unknown. */
-  country: string | null;
+  /** SU-14: where the request came from (null: unknown) and how that was judged, for the refusal. */
+  country: { code: string | null; by: string };
 }
 
 type Ctx = { now: Temporal.Instant; actor: string };
@@ -72,7 +72,7 @@ export async function enter(db: Db, program: Program, definition: SweepstakesDef
       channel,
       ctx.now.toString(),
       JSON.stringify(member.postalAddress),
-      request.country,
+      request.country.code,
       JSON.stringify(definition.dataUse),
       rankOf(opened.seed, id),
       reward?.points ?? 0,
@@ -121,11 +121,11 @@ function requireOpen(definition: SweepstakesDefinition, zone: { timeZone: string
   }
 }
 
-function requireCountry(definition: SweepstakesDefinition, country: string | null): void {
+function requireCountry(definition: SweepstakesDefinition, country: EntryRequest['country']): void {
   const allowed = definition.countries?.allowed;
-  if (!allowed || (country !== null && allowed.includes(country))) return;
-  const where = country === null ? 'a place whose country could not be told' : country;
-  throw refusal('country_not_allowed', `Entries are taken from ${allowed.join(', ')} only (SU-14); this request came from ${where}`, { country, allowed });
+  if (!allowed || (country.code !== null && allowed.includes(country.code))) return;
+  const where = country.code === null ? `a place whose country could not be told (${country.by})` : `${country.code}, by ${country.by}`;
+  throw refusal('country_not_allowed', `Entries are taken from ${allowed.join(', ')} only (SU-14); this request came from ${where}`, { country: country.code, allowed });
 }
 
 function chosenOption(options: readonly PrizeOption[], prize: string): PrizeOption {

@@ -1,6 +1,7 @@
 /** Sweepstakes (SU): definitions, entries, verifiable draws, awards. See README.md. */
 export { SweepstakesSchema, type SweepstakesDefinition, type Prize, type EntryChannel } from './definition.js';
 export { loadSweepstakesOf, SweepstakesLoadError } from './load.js';
+export { requireCountrySource } from './countries.js';
 export { capBreaches, premiumCapsByCountry, type PremiumCaps } from './legal.js';
 export { enter, entrantFacts, entryOf, toEntry, type Entry, type EntryRequest } from './entries.js';
 export { prizeOptions, type PrizeOption } from './gates.js';

@@ -5,6 +5,7 @@ import { Temporal } from 'temporal-polyfill';
 import { TestClock } from '../../src/clock.js';
 import type { App } from '../../src/http/app.js';
 import { assembleApp } from '../../src/http/assemble.js';
+import { openCountryDatabase } from '../../src/http/client-country.js';
 import { loadPrograms, type Program } from '../../src/programs/index.js';
 import { describeStorage, type StorageContext } from './databases.js';
 import { openMailbox, type Mailbox } from './mailbox.js';
@@ -32,6 +33,8 @@ export interface ApiOptions {
   extraPrograms?: () => Program[];
   /** Send email to a real SMTP server of the test's own (ctx.mailbox). */
   mailbox?: boolean;
+  /** A GeoIP country database (.mmdb), as POINTBOOK_GEOIP_DB configures. */
+  countryDatabase?: string;
 }
 
 export function describeApi(title: string, body: (ctx: ApiContext) => void, options: ApiOptions = {}): void {
@@ -70,6 +73,7 @@ export function describeApi(title: string, body: (ctx: ApiContext) => void, opti
         mailTransport: mailbox?.transport,
         mailFrom: 'Pointbook Test <no-reply@pointbook.test>',
         publicUrl: 'https://portal.pointbook.test',
+        countries: options.countryDatabase ? await openCountryDatabase(options.countryDatabase) : undefined,
       }));
     });
     after(async () => {

@@ -26,6 +26,7 @@ import {
 } from '../../sweepstakes/index.js';
 import type { App, AppDeps } from '../app.js';
 import { actorOf, principalOf } from '../auth.js';
+import { clientCountry } from '../client-country.js';
 import { memberWithProgram, programOrRefuse } from '../lookups.js';
 import { decodeCursor, keysetPage } from '../pagination.js';
 import { closed, Instant, MemberIdParams, nullable, responses } from '../schemas.js';
@@ -126,9 +127,7 @@ export function sweepstakesRoutes(app: App, deps: AppDeps): void {
         const reason = { rule: 'program', code: 'other_program', message: { ja: `${definition.names.ja}は${program.key}の会員さまが対象です`, en: `${definition.names.en} is for members of ${program.key}` } };
         throw refusal('not_eligible', reason.message.en, { prize: request.body.prize, gate: 'program', reasons: [reason] });
       }
-      const header = definition.countries?.trustedHeader.toLowerCase();
-      const given = header ? request.headers[header] : undefined;
-      const country = typeof given === 'string' && /^[A-Za-z]{2}$/u.test(given) ? given.toUpperCase() : null;
+      const country = clientCountry(request, definition.countries?.trustedHeader, deps.countries);
       const entry = await enter(deps.db, program, definition, { memberId: principal.memberId, prize: request.body.prize, link: request.body.link, country }, { now: deps.clock.now(), actor: principal.actor });
       return reply.code(201).send(entryView(entry));
     },
