@@ -102,8 +102,12 @@ export const accessTable: Readonly<Record<string, Access>> = {
   'POST /v1/sweepstakes/:key/entries/:entryId/exclusion': { roles: ['marketing'] },
   'POST /v1/sweepstakes/:key/draws': { roles: ['marketing'] },
   'GET /v1/sweepstakes/:key/draws/:drawId': { roles: ['support', 'marketing', 'finance'] },
+  'GET /v1/sweepstakes/:key/draws/:drawId/verification': { roles: ['support', 'marketing', 'finance'] },
   'GET /v1/members/:id/sweepstakes': { member: 'self', roles: ['support'] },
   'GET /v1/members/:id/sweepstakes-entries': { member: 'self', roles: ['support'] },
+
+  // Finance (#8): the points liability, from postings
+  'GET /v1/programs/:program/liability': { roles: ['finance'] },
 
   // Integration and operations: the API token and admins
   'POST /v1/programs/:program/events': { roles: [] },

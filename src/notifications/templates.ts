@@ -315,7 +315,7 @@ const templates: { [P in TemplateName]: Template<TemplateVars[P]> } = {
     ja: (v) => ({
       subject: `【${v.programName}】${v.sweepstakesName} ご当選のお知らせ`,
       lines: [
-        `${v.period}にご応募いただいた${v.sweepstakesName}で、${v.prizeName}にご当選されました。`,
+        `${month(v.period, 'ja')}にご応募いただいた${v.sweepstakesName}で、${v.prizeName}にご当選されました。`,
         `${points(v.points, 'ja')}をご応募の会員IDに付与しました。`,
         '当選の権利は換金・譲渡できません。',
       ],
@@ -323,7 +323,7 @@ const templates: { [P in TemplateName]: Template<TemplateVars[P]> } = {
     en: (v) => ({
       subject: `${v.programName}: you won in ${v.sweepstakesName}`,
       lines: [
-        `You won ${v.prizeName} in ${v.sweepstakesName} (entries of ${v.period}).`,
+        `You won ${v.prizeName} in ${v.sweepstakesName} (entries of ${month(v.period, 'en')}).`,
         `${points(v.points, 'en')} have been credited to the member id you entered with.`,
         'Winnings cannot be exchanged for cash or transferred.',
       ],
@@ -391,6 +391,12 @@ function lastDayBefore(end: Temporal.Instant, timeZone: string, locale: Locale):
 }
 
 /** Points in the reader's locale: 12,345 pt / 12,345ポイント. */
+/** A YYYY-MM period as people write it: 2024年4月, April 2024. */
+function month(period: string, locale: Locale): string {
+  const [year, monthNumber] = period.split('-').map(Number) as [number, number];
+  return new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-US', { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(Date.UTC(year, monthNumber - 1, 1));
+}
+
 function points(value: number, locale: Locale): string {
   const number = new Intl.NumberFormat(locale === 'ja' ? 'ja-JP' : 'en-US').format(value);
   return locale === 'ja' ? `${number}ポイント` : `${number} pt`;

@@ -13,6 +13,8 @@ describe('mailView: what a mail step reads out of a body', () => {
     const link = mailView(row('Open this link:\n\nhttps://portal.example/signup/confirm#token=pbl_Ab-9_z\n\nIt works until April 2, 2026 at 10:00 GMT+9.\n'));
     assert.equal(link.link, 'https://portal.example/signup/confirm#token=pbl_Ab-9_z');
     assert.equal(link.token, 'pbl_Ab-9_z');
+    const signed = mailView(row('Enter here: https://portal.example/sweepstakes/x/enter#token=pbi_eyJh.c2ln-_9.\n'));
+    assert.equal(signed.token, 'pbi_eyJh.c2ln-_9', 'the dot of a signed token is kept; a full stop after it is not');
     assert.equal(link.key, undefined);
     const key = mailView(row('確認コードは次のとおりです。\n\n042917\n\n有効期限は2026年4月10日 10:10 JSTで、1回だけ使えます。\n'));
     assert.equal(key.key, '042917');

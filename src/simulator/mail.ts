@@ -41,7 +41,7 @@ export interface MailView {
   /** Null once sent or given up (the outbox erases it); never so in a scenario, which has no SMTP. */
   body: string | null;
   status: string;
-  /** The first link with a `#token=` (sign-up, password reset). */
+  /** The first link with a `#token=` (sign-up, password reset, a sweepstakes entry link). */
   link?: string;
   /** That link's token, as `POST /v1/auth/signups/confirm` takes it. */
   token?: string;
@@ -56,7 +56,8 @@ export interface MailQuery {
 
 export type MailRead = { ok: true; mail: MailView } | { ok: false; error: string };
 
-const tokenLink = /https?:\/\/[^\s#]*#token=([A-Za-z0-9_-]+)/u;
+// Base64url, with the dots of a signed token (`pbi_<payload>.<signature>`) but not a full stop after it.
+const tokenLink = /https?:\/\/[^\s#]*#token=([A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*)/u;
 const sixDigits = /(?<!\d)(\d{6})(?!\d)/u;
 
 /** The view of one outbox row: its fields, and the link, token and key its body holds. Pure. */

@@ -59,7 +59,8 @@ export async function inviteChunk(tx: Queryable, program: Program, month: string
             sweepstakesName: definition.names[locale],
             statusName,
             prizes,
-            link: `${ctx.publicUrl}/sweepstakes/${definition.key}/enter?link=${encodeURIComponent(token)}`,
+            // In the fragment, as every emailed link: it never reaches logs or a Referer header.
+            link: `${ctx.publicUrl}/sweepstakes/${definition.key}/enter#token=${encodeURIComponent(token)}`,
             closesAt: windowOf(definition, program, month).closesAt,
             programName: programName(program, locale),
             timeZone: program.timeZone,

@@ -95,7 +95,7 @@ describeApi(
     it('takes the entry through the personal link, snapshotting the address, and schedules the 10 pt for the next day (SU-5..SU-7)', async () => {
       await moveTo(ctx, '2024-04-02T00:00:00+09:00');
       const mail = await ctx.mailbox.waitFor(star.email, (m) => m.subject.includes('ステータスアップ'));
-      const link = decodeURIComponent(/link=([^\s]+)/u.exec(mail.text)?.[1] ?? '');
+      const link = decodeURIComponent(/\/enter#token=([^\s]+)/u.exec(mail.text)?.[1] ?? '');
       assert.ok(link.startsWith('pbi_'), mail.text);
 
       const tooHigh = await enterAs(ctx, star, { prize: 'B', link });
@@ -213,6 +213,11 @@ describeApi(
       assert.ok(published);
       assert.equal(published.entries.length, 4, 'every entry of the period is published, with its prize');
       assert.deepEqual(await verifyDraw(published), { ok: true, problems: [] });
+      const byApi = await call(ctx.app, 'GET', `/v1/sweepstakes/${KEY}/draws/${draw.id}/verification`);
+      assert.equal(byApi.statusCode, 200, byApi.body);
+      assert.deepEqual(byApi.json(), { drawId: draw.id, ok: true, problems: [], seed: published.seed, commitment: published.commitment, entries: 4 });
+      const unknownDraw = await call(ctx.app, 'GET', `/v1/sweepstakes/${KEY}/draws/swd_unknown/verification`);
+      assert.equal(unknownDraw.statusCode, 404);
       const file = join(mkdtempSync(join(tmpdir(), 'pointbook-draw-')), 'draw.json');
       writeFileSync(file, JSON.stringify({ ...published.report, entries: published.entries }));
       const verified = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'sweepstakes', 'verify', '--file', file], { encoding: 'utf8', timeout: 60_000 });

@@ -100,3 +100,14 @@ export const DrawReportView = Type.Object({
   ),
   exclusions: Type.Record(Type.String(), Type.Integer()),
 });
+
+export const VerificationView = Type.Object(
+  {
+    drawId: Type.String(),
+    ok: Type.Boolean({ description: 'the seed matches the commitment and re-ranking gives the same winners and alternates' }),
+    problems: Type.Array(Type.String(), { description: 'what differs, in words; empty when ok' }),
+    seed: Type.String(),
+    commitment: Type.String(),
+    entries: Type.Integer({ description: 'entries of the period the draw was re-run from' }),
+  },
+);

@@ -15,9 +15,11 @@ import {
   listPeriodEntries,
   periodAt,
   prizeOptions,
+  publishedDraw,
   readPeriod,
   runsIn,
   suspectedDuplicates,
+  verifyDraw,
   windowOf,
   awardAt,
   type Entry,
@@ -30,7 +32,7 @@ import { clientCountry } from '../client-country.js';
 import { memberWithProgram, programOrRefuse } from '../lookups.js';
 import { decodeCursor, keysetPage } from '../pagination.js';
 import { closed, Instant, MemberIdParams, nullable, responses } from '../schemas.js';
-import { DrawReportView, EntryView, MemberEntryView, OptionsView, PeriodView, SweepstakesView } from './sweepstakes-views.js';
+import { DrawReportView, EntryView, MemberEntryView, OptionsView, PeriodView, SweepstakesView, VerificationView } from './sweepstakes-views.js';
 
 const Month = Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$', description: 'A period: YYYY-MM in the program time zone' });
 const KeyParams = Type.Object({ key: Type.String({ minLength: 1, maxLength: 64 }) });
@@ -241,6 +243,26 @@ export function sweepstakesRoutes(app: App, deps: AppDeps): void {
       const report = await getDrawReport(deps.db, request.params.drawId);
       if (!report || report.sweepstakes !== definition.key) throw refusal('not_found', `${definition.key} has no draw ${request.params.drawId}`);
       return report;
+    },
+  );
+
+  app.get(
+    '/v1/sweepstakes/:key/draws/:drawId/verification',
+    {
+      schema: {
+        tags: ['sweepstakes'],
+        summary: 'Re-runs a draw from its revealed seed, its commitment and every entry of the period, as `pointbook sweepstakes verify` does',
+        description: 'ok is true when the seed hashes to the commitment and the same entries, ranked by HMAC(seed, entry id), give the same winners and alternates per prize; problems say what differs.',
+        params: Type.Object({ key: KeyParams.properties.key, drawId: Type.String({ minLength: 1, maxLength: 64 }) }),
+        response: responses({ 200: VerificationView }, [401, 403, 404]),
+      },
+    },
+    async (request) => {
+      const { definition } = sweepstakesOrRefuse(deps, request.params.key);
+      const published = await publishedDraw(deps.db, request.params.drawId);
+      if (!published || published.report.sweepstakes !== definition.key) throw refusal('not_found', `${definition.key} has no draw ${request.params.drawId}`);
+      const verification = await verifyDraw(published);
+      return { drawId: request.params.drawId, ...verification, seed: published.seed, commitment: published.commitment, entries: published.entries.length };
     },
   );
 
