@@ -13,6 +13,8 @@ export interface PublishedDraw {
   commitment: string;
   tiers: {
     prize: string;
+    /** How many entries the draw counted for the prize; the published list must hold as many. */
+    entries?: number;
     wanted: { winners: number; alternates: number };
     winners: { entry: string }[];
     alternates: { entry: string }[];
@@ -35,6 +37,8 @@ export async function verifyDraw(draw: PublishedDraw): Promise<Verification> {
       .filter((entry) => entry.prize === tier.prize)
       .map((entry) => ({ id: entry.id, rank: rankOf(draw.seed, entry.id) }))
       .sort(byRank);
+    // An entry added to or dropped from the list below the winners would not change them; the count does.
+    if (tier.entries !== undefined && tier.entries !== ranked.length) problems.push(`prize ${tier.prize}: the list holds ${ranked.length} entries, the draw counted ${tier.entries}`);
     const recorded = new Map(tier.excluded.map((e) => [e.entry, e.exclusion]));
     const again = await walkTier([ranked], tier.wanted, (entry) => recorded.get(entry.id));
     const same = (a: readonly { id: string }[], b: readonly { entry: string }[]) => a.length === b.length && a.every((e, i) => e.id === b[i]?.entry);
