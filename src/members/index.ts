@@ -20,6 +20,6 @@ export {
 } from './contracts.js';
 export { linkAccount, listLinks, findByLink, type AccountLink } from './links.js';
 export { getStatus, setStatus, listStatusChanges, statusChangeOf, type StatusChange } from './statuses.js';
-export { normaliseAccessKey, normaliseEmail, normaliseName, normalisePhone } from './normalise.js';
+export { normaliseAccessKey, normaliseAddress, normaliseEmail, normaliseName, normalisePhone } from './normalise.js';
 export { erasePersonalData, type MemberErasure } from './personal-data.js';
 export { lineOrigins, sharedDataRoles, type LineDetails, type LineDevice, type LineOrigin, type LinePerson, type SharedDataRole } from './line.js';

@@ -1,9 +1,21 @@
+import { createHash } from 'node:crypto';
 import type { Temporal } from 'temporal-polyfill';
 import { keyDeliveryFor } from '../accounts/index.js';
 import type { Db, Queryable } from '../db/index.js';
 import { refusal } from '../errors.js';
 import { newId } from '../ids.js';
-import { getMember, getStatus, isMemberAt, listMemberships, statusChangeOf, type Member, type PostalAddress } from '../members/index.js';
+import {
+  getMember,
+  getStatus,
+  isMemberAt,
+  listMemberships,
+  normaliseAddress,
+  normaliseEmail,
+  normalisePhone,
+  statusChangeOf,
+  type Member,
+  type PostalAddress,
+} from '../members/index.js';
 import type { Program } from '../programs/index.js';
 import type { SweepstakesDefinition, EntryChannel } from './definition.js';
 import { claimedInvitation, hasValidSignature } from './entry-links.js';
@@ -78,6 +90,7 @@ export async function enter(db: Db, program: Program, definition: SweepstakesDef
       reward?.points ?? 0,
       reward ? rewardDueAt(program, ctx.now, reward.afterDays).toString() : null,
       ctx.actor,
+      ...identityKeys(member, member.postalAddress),
     ]);
     if (row) return { entry: toEntry(row), refused: undefined };
     await tx.query(sql.insertRefusal, [member.id, newId('swr'), definition.key, period, request.prize, 'already_entered', ctx.now.toString(), ctx.actor]);
@@ -91,6 +104,15 @@ export async function enter(db: Db, program: Program, definition: SweepstakesDef
     entryId: first?.id,
     prize: first?.prize,
   });
+}
+
+/**
+ * SU-12: who entered, as hashes of the normalised email, phone and address, so the duplicate report
+ * finds one person behind several members however they wrote their details (RELIABILITY G3).
+ */
+function identityKeys(member: Member, address: PostalAddress): [string | null, string | null, string] {
+  const hash = (value: string) => createHash('sha256').update(value, 'utf8').digest('hex');
+  return [member.email ? hash(normaliseEmail(member.email)) : null, member.phone ? hash(normalisePhone(member.phone)) : null, hash(normaliseAddress(address))];
 }
 
 /** The member's entry in a period, if they entered. */

@@ -16,7 +16,8 @@ const results = statement('sweepstakes.personalData.results', `
   select draw_id, entry_id, prize, outcome, exclusion, award_transaction, awarded_at from sweepstakes_results where member_id = $1
   order by draw_id, entry_id`);
 const eraseEntries = statement('sweepstakes.erase.entries', `
-  update sweepstakes_entries set postal_address = '{"erased": true}'::jsonb, country = null where member_id = $1`);
+  update sweepstakes_entries set postal_address = '{"erased": true}'::jsonb, country = null, email_key = null, phone_key = null, address_key = null
+  where member_id = $1`);
 
 export interface SweepstakesData {
   entries: {

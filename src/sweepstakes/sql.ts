@@ -44,8 +44,8 @@ const entryColumns = `member_id, id, sweepstakes_key, period, prize, channel, en
 
 export const insertEntry = statement('sweepstakes.insertEntry', `
   insert into sweepstakes_entries (member_id, id, sweepstakes_key, period, program_key, prize, channel, entered_at, postal_address,
-    country, data_use, rank, reward_points, reward_due_at, actor)
-  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+    country, data_use, rank, reward_points, reward_due_at, actor, email_key, phone_key, address_key)
+  values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
   on conflict (member_id, sweepstakes_key, period) do nothing
   returning ${entryColumns}`);
 export const entryOfMember = statement('sweepstakes.entryOfMember', `
@@ -94,20 +94,20 @@ export interface DuplicateRow {
 }
 
 /**
- * SU-12: entries of one period whose members share an email, a phone or a postal address (as
- * normalised when stored), grouped by what they share. Only groups of two or more.
+ * SU-12: entries of one period whose members share an email, a phone or a postal address, by the
+ * identity keys written with each entry (normalised, hashed: entries.ts), grouped by what they
+ * share. Only groups of two or more.
  */
 export const duplicateGroups = statement('sweepstakes.duplicateGroups', `
   with entrants as (
-    select e.id, e.member_id, e.prize, e.entered_at, e.excluded_at is not null as excluded, m.email, m.phone, e.postal_address
-    from sweepstakes_entries e join members m on m.member_id = e.member_id
-    where e.sweepstakes_key = $1 and e.period = $2
+    select id, member_id, prize, entered_at, excluded_at is not null as excluded, email_key, phone_key, address_key
+    from sweepstakes_entries where sweepstakes_key = $1 and period = $2
   ), keyed as (
-    select 'email' as matched_on, email as value, * from entrants where email is not null
-    union all select 'phone', phone, * from entrants where phone is not null
-    union all select 'postal_address', postal_address::text, * from entrants
+    select 'email' as matched_on, email_key as value, * from entrants where email_key is not null
+    union all select 'phone', phone_key, * from entrants where phone_key is not null
+    union all select 'postal_address', address_key, * from entrants where address_key is not null
   )
-  select matched_on, encode(sha256(convert_to(value, 'UTF8')), 'hex') as value_hash,
+  select matched_on, value as value_hash,
     jsonb_agg(jsonb_build_object('id', id, 'memberId', member_id, 'prize', prize, 'enteredAt', entered_at, 'excluded', excluded) order by entered_at, id) as entries
   from keyed group by matched_on, value having count(distinct member_id) > 1
   order by matched_on, min(entered_at)`);
