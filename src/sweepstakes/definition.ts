@@ -116,6 +116,11 @@ export const SweepstakesSchema = Type.Object(
     legal: Type.Object(
       {
         country: CountryCode,
+        /**
+         * general (default): chance tied to a purchase or contract; joint: run with other businesses;
+         * open: no purchase needed, so no caps under Japan's premium law (legal.ts).
+         */
+        kind: Type.Optional(Type.Union([Type.Literal('general'), Type.Literal('joint'), Type.Literal('open')])),
         /** The value of the transaction that entitles an entry, in the program's minor units. */
         transactionValueMinor: Type.Integer({ minimum: 1 }),
         /** Expected sales of one period, in minor units. */
@@ -127,6 +132,9 @@ export const SweepstakesSchema = Type.Object(
               prizeMultiple: Type.Optional(Type.Number({ exclusiveMinimum: 0 })),
               prizeMaxMinor: Type.Optional(Type.Integer({ minimum: 1 })),
               totalShareOfSales: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
+              giveawayThresholdMinor: Type.Optional(Type.Integer({ minimum: 0 })),
+              giveawayFlatMinor: Type.Optional(Type.Integer({ minimum: 0 })),
+              giveawayShare: Type.Optional(Type.Number({ minimum: 0, maximum: 1 })),
             },
             closed,
           ),

@@ -80,6 +80,7 @@ function periodProblems(definition: Definition): DefinitionProblem[] {
 
 function legalProblems(definition: Definition, minorPerPoint: number): DefinitionProblem[] {
   return capBreaches(definition, minorPerPoint).map((breach) => {
+    if (breach.prize === 'participation') return { path: ['participation', 'points'], message: breach.message };
     const index = definition.prizes.findIndex((prize) => prize.key === breach.prize);
     return { path: index >= 0 ? ['prizes', index, 'points'] : ['legal'], message: breach.message };
   });
