@@ -1,9 +1,9 @@
-import { pino } from 'pino';
 import { Temporal } from 'temporal-polyfill';
 import { systemClock, TestClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { assembleApp } from '../http/assemble.js';
 import { openCountryDatabase } from '../http/client-country.js';
+import { createLogger } from '../logger.js';
 import { transportFromUrl } from '../notifications/index.js';
 import { loadPrograms } from '../programs/index.js';
 import { describeDb, openMigratedDb, type StorageOptions } from './database.js';
@@ -27,7 +27,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
   const programs = loadPrograms(options.programs ?? config.programsDir);
   const admin = resolveAdminToken(config.adminToken, options.data ?? config.dataDir, !options.memory);
 
-  const logger = pino({ level: config.logLevel, redact: ['req.headers.authorization'] });
+  const logger = createLogger(config.logLevel);
   const mailTransport = config.smtpUrl ? transportFromUrl(config.smtpUrl) : undefined;
   const countries = config.geoipDb ? await openCountryDatabase(config.geoipDb) : undefined;
   const { app, scheduler, mailer } = await assembleApp({

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, after } from 'node:test';
-import type { LightMyRequestResponse } from 'fastify';
+import type { FastifyBaseLogger, LightMyRequestResponse } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
 import { TestClock } from '../../src/clock.js';
 import type { App } from '../../src/http/app.js';
@@ -35,6 +35,8 @@ export interface ApiOptions {
   mailbox?: boolean;
   /** A GeoIP country database (.mmdb), as POINTBOOK_GEOIP_DB configures. */
   countryDatabase?: string;
+  /** The server's log (quiet when absent). */
+  logger?: FastifyBaseLogger;
 }
 
 export function describeApi(title: string, body: (ctx: ApiContext) => void, options: ApiOptions = {}): void {
@@ -74,6 +76,7 @@ export function describeApi(title: string, body: (ctx: ApiContext) => void, opti
         mailFrom: 'Pointbook Test <no-reply@pointbook.test>',
         publicUrl: 'https://portal.pointbook.test',
         countries: options.countryDatabase ? await openCountryDatabase(options.countryDatabase) : undefined,
+        logger: options.logger,
       }));
     });
     after(async () => {
