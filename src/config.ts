@@ -37,7 +37,21 @@ export interface Config {
    * the country of a sweepstakes entry (SU-14) where no gateway header does. Unset: none.
    */
   readonly geoipDb: string | undefined;
+  /** How long finished messages and ended credentials are kept (the daily `retention` job). */
+  readonly retention: RetentionPolicy;
 }
+
+/** Days after which the `retention` job deletes what is no longer of use (decision 46). */
+export interface RetentionPolicy {
+  /** POINTBOOK_RETENTION_SENT_EMAIL_DAYS: sent email and suppressed marketing. Default 90. */
+  readonly sentEmailDays: number;
+  /** POINTBOOK_RETENTION_DELIVERED_WEBHOOK_DAYS: delivered (and settled failed) webhook deliveries. Default 30. */
+  readonly deliveredWebhookDays: number;
+  /** POINTBOOK_RETENTION_ENDED_CREDENTIAL_DAYS: ended sessions, emailed links and step-up keys. Default 30. */
+  readonly endedCredentialDays: number;
+}
+
+export const defaultRetention: RetentionPolicy = Object.freeze({ sentEmailDays: 90, deliveredWebhookDays: 30, endedCredentialDays: 30 });
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   return Object.freeze({
@@ -54,7 +68,19 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mailFrom: env.POINTBOOK_MAIL_FROM || undefined,
     trustProxy: env.POINTBOOK_TRUST_PROXY ? env.POINTBOOK_TRUST_PROXY === 'true' || env.POINTBOOK_TRUST_PROXY : undefined,
     geoipDb: env.POINTBOOK_GEOIP_DB ? resolve(env.POINTBOOK_GEOIP_DB) : undefined,
+    retention: Object.freeze({
+      sentEmailDays: days(env.POINTBOOK_RETENTION_SENT_EMAIL_DAYS, defaultRetention.sentEmailDays, 'POINTBOOK_RETENTION_SENT_EMAIL_DAYS'),
+      deliveredWebhookDays: days(env.POINTBOOK_RETENTION_DELIVERED_WEBHOOK_DAYS, defaultRetention.deliveredWebhookDays, 'POINTBOOK_RETENTION_DELIVERED_WEBHOOK_DAYS'),
+      endedCredentialDays: days(env.POINTBOOK_RETENTION_ENDED_CREDENTIAL_DAYS, defaultRetention.endedCredentialDays, 'POINTBOOK_RETENTION_ENDED_CREDENTIAL_DAYS'),
+    }),
   });
+}
+
+// At least a day: 0 would delete a message the moment it is sent, before support could see it.
+function days(raw: string | undefined, fallback: number, name: string): number {
+  const value = integer(raw, fallback, name);
+  if (value < 1 || value > 3_650) throw new Error(`${name} must be between 1 and 3650 days, got "${raw}"`);
+  return value;
 }
 
 function integer(raw: string | undefined, fallback: number, name: string): number {

@@ -9,3 +9,4 @@ export { endSession, findSession, type SessionSubject } from './sessions.js';
 export { confirmSignup, startSignup, type SignupConfirmed, type SignupRequest } from './signup.js';
 export { keyDeliveryFor } from './delivery.js';
 export { accessKeyIssueOf, accountEmailsOf, eraseAccountData, logInAccountOf, sessionsOf, signupsOf } from './personal-data.js';
+export { deleteEndedCredentials } from './retention.js';

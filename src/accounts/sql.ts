@@ -18,6 +18,15 @@ export interface SessionRow {
   expires_at: Temporal.Instant;
 }
 
+// Retention: sessions that ended (expired or revoked) before $1, at most $2 per statement. An
+// ended session lets nobody in; it is kept a while only to answer "was I logged in from …?".
+export const deleteEndedSessions = statement('accounts.deleteEndedSessions', `
+  with gone as (
+    delete from sessions where token_hash in (
+      select token_hash from sessions where least(expires_at, revoked_at) < $1 limit $2)
+    returning 1)
+  select count(*)::int as n from gone`);
+
 // Throttling: one attempt is claimed before the password is checked, so concurrent guesses cannot
 // pass the limit. No row back: locked. $3 limit, $4 window and $5 lock in seconds.
 export const claimAttempt = statement('accounts.claimAttempt', `
@@ -118,6 +127,15 @@ export const accountOfResetToken = statement('accounts.accountOfResetToken', `
 // A new link revokes the older ones of the same purpose.
 export const revokeEmailTokens = statement('accounts.revokeEmailTokens', `
   update email_tokens set used_at = $3 where subject_id = $1 and purpose = $2 and used_at is null`);
+
+// Retention: emailed links used or expired before $1, at most $2 per statement. The sign-up or
+// account they served keeps its own times (email_verified_at, password_changed_at).
+export const deleteEndedEmailTokens = statement('accounts.deleteEndedEmailTokens', `
+  with gone as (
+    delete from email_tokens where token_hash in (
+      select token_hash from email_tokens where least(expires_at, used_at) < $1 limit $2)
+    returning 1)
+  select count(*)::int as n from gone`);
 
 // Operators
 export const insertOperator = statement('accounts.insertOperator', `

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { decide, undeclaredInputs, type DecisionTable } from './decision-table.js';
+import { commonFacts, covers, decide, undeclaredInputs, type DecisionTable } from './decision-table.js';
 
 const table: DecisionTable = {
   hitPolicy: 'collect',
@@ -28,4 +28,17 @@ it('an unknown fact matches no row with a cell for it', () => {
 
 it('names cells of undeclared inputs', () => {
   assert.deepEqual(undeclaredInputs({ ...table, rules: [{ when: { plan: 'x' }, then: {} }] }), [{ row: 0, input: 'plan' }]);
+});
+
+it('finds facts two rows both match, or none when a cell keeps them apart', () => {
+  assert.deepEqual(commonFacts(table, 0, 1), { role: 'u25', origin: 'new' });
+  assert.deepEqual(commonFacts(table, 1, 2), undefined);
+  const open: DecisionTable = { ...table, rules: [{ when: {}, then: {} }, { when: { origin: 'mnp' }, then: {} }] };
+  assert.deepEqual(commonFacts(open, 0, 1), { role: 'any', origin: 'mnp' });
+});
+
+it('says when an earlier row matches every line a later one does', () => {
+  assert.equal(covers(table, 1, 0), true, 'u25 with any origin covers u25 new or mnp');
+  assert.equal(covers(table, 0, 1), false, 'new or mnp does not cover any origin');
+  assert.equal(covers(table, 0, 2), false);
 });

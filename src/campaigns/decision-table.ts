@@ -46,3 +46,35 @@ export function decide<O>(table: DecisionTable, facts: Readonly<Record<string, F
 export function undeclaredInputs(table: DecisionTable): { row: number; input: string }[] {
   return table.rules.flatMap((rule, row) => Object.keys(rule.when).filter((input) => !table.inputs.includes(input)).map((input) => ({ row, input })));
 }
+
+/** The values a cell accepts; undefined for an absent cell (any value). */
+function cellValues(cell: CellValue | undefined): readonly Scalar[] | undefined {
+  if (cell === undefined) return undefined;
+  return Array.isArray(cell) ? (cell as Scalar[]) : [cell as Scalar];
+}
+
+/**
+ * Facts two rows both match, input by input (a value, or 'any' where both cells are absent);
+ * undefined when some input has no value in common, so no line can match both.
+ */
+export function commonFacts(table: DecisionTable, a: number, b: number): Record<string, Scalar | 'any'> | undefined {
+  const facts: Record<string, Scalar | 'any'> = {};
+  for (const input of table.inputs) {
+    const left = cellValues(table.rules[a]?.when[input]);
+    const right = cellValues(table.rules[b]?.when[input]);
+    const shared = left === undefined ? (right ?? ['any' as const]) : right === undefined ? left : left.filter((v) => right.includes(v));
+    const first = shared[0];
+    if (first === undefined) return undefined;
+    facts[input] = first;
+  }
+  return facts;
+}
+
+/** Whether every line row `later` matches is matched by row `earlier` too: under `first`, `later` is never chosen. */
+export function covers(table: DecisionTable, earlier: number, later: number): boolean {
+  return table.inputs.every((input) => {
+    const wide = cellValues(table.rules[earlier]?.when[input]);
+    const narrow = cellValues(table.rules[later]?.when[input]);
+    return wide === undefined || (narrow !== undefined && narrow.every((v) => wide.includes(v)));
+  });
+}

@@ -23,10 +23,11 @@ export async function exportBenefits(
   month: string,
   format: BenefitExportFormat,
   write: (chunk: string) => Promise<void> | void,
+  pageSize = 1000,
 ): Promise<BenefitExportTotals> {
   const totals: BenefitExportTotals = { rows: 0, byUnit: {} };
   await write(format === 'csv' ? csvLine(benefitCsvHeader) : '[');
-  for await (const page of benefitsOfMonth(db, program, month)) {
+  for await (const page of benefitsOfMonth(db, program, month, pageSize)) {
     const chunk = page.map((b) => (format === 'csv' ? toCsv(b) : `${totals.rows === 0 && b === page[0] ? '' : ','}\n${JSON.stringify(toJson(b))}`));
     await write(chunk.join(''));
     for (const b of page) {

@@ -4,7 +4,7 @@ import { newId } from '../ids.js';
 import { endBenefit, toApplication, type Application, type Ctx } from './application.js';
 import type { HistoryFact } from './context.js';
 import type { Campaign } from './load.js';
-import { addMonths } from './months.js';
+import { addMonths, compareMonths } from './months.js';
 import * as sql from './sql.js';
 
 /**
@@ -100,7 +100,8 @@ export async function supersedePastBenefits(
     }
     const [row] = await q.query<sql.ApplicationRow>(sql.lockApplication, [past.memberId, past.applicationId]);
     const old = row && toApplication(row);
-    if (old?.status !== 'active') continue;
+    // Ended already, or (completed, its status not yet recorded) past its last month before the new one starts.
+    if (old?.status !== 'active' || (old.lastBillingMonth !== null && compareMonths(old.lastBillingMonth, app.firstBillingMonth) < 0)) continue;
     const reasons = [{ rule: 'reapplication', code: 'superseded', message: { ja: `${campaign.definition.names.ja}の適用により終了しました`, en: `Ended by ${campaign.definition.names.en}` } }];
     await endBenefit(q, old, 'superseded', addMonths(app.firstBillingMonth, -1), { at: ctx.now, reasons }, ctx);
   }

@@ -9,5 +9,6 @@ export { applicationDetail, benefitsOf, findApplication, type ApplicationDetail,
 export { importHistory, historyOfMember, type HistoryEntry, type HistoryImport } from './history.js';
 export { exportBenefits, benefitCsvHeader, type BenefitExportFormat, type BenefitExportTotals } from './export.js';
 export { campaignDataOf, type CampaignData } from './personal-data.js';
+export { recordTimedStatuses, timedStatusesDue, type TimedStatusChunk } from './record-timed-statuses.js';
 export type { Application } from './application.js';
 export type { CampaignDefinition } from './definition.js';

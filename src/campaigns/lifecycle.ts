@@ -11,6 +11,7 @@ import { recordPointbookHistory } from './history.js';
 import { campaignsOf, type Campaign } from './load.js';
 import { addMonths, billingMonthOf, lastMonthAfterTermination } from './months.js';
 import * as sql from './sql.js';
+import { statusByTime } from './timed-status.js';
 
 /**
  * What happens to applications after they are made: contract events end them (GG-7, GG-8, GG-9),
@@ -36,6 +37,9 @@ export async function applyContractEvent(tx: Queryable, event: ContractEvent, ct
   for (const app of rows.map(toApplication)) {
     const campaign = campaignsOf(event.program).find((c) => c.id === app.campaign);
     if (!campaign) continue; // a campaign removed from the program's files keeps its rows as they are
+    // GG-7 ①, GG-8: a benefit that ran its term (or a pre-registration that lapsed) before the event
+    // has ended by time; the event must not end it again, nor end the family's as an early end would.
+    if (statusByTime(campaign, event.program.timeZone, app, event.occurredAt)) continue;
     const rule = matchingRule(campaign, app, event);
     if (!rule) continue;
     const reasons = [{ rule: rule.id, code: 'terminated', message: rule.message }];
@@ -99,7 +103,8 @@ async function endDependents(tx: Queryable, campaign: Campaign, timeZone: string
   for (const [role, config] of dependents) {
     const message = config.config.dependsOn?.endsWithIt?.message;
     if (!message) continue;
-    for (const app of group.filter((a) => a.role === role && a.status === 'active')) {
+    // A family benefit that already ran its term is not ended by the U25's end (GG-7 ①).
+    for (const app of group.filter((a) => a.role === role && a.status === 'active' && !statusByTime(campaign, timeZone, a, at))) {
       out.push(...(await endApplication(tx, campaign, timeZone, app, { at, reasons: [{ rule: `depends-on-${ended.role}`, code: 'dependency_ended', message }] }, ctx)));
     }
   }

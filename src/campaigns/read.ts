@@ -1,15 +1,15 @@
-import { Temporal } from 'temporal-polyfill';
+import type { Temporal } from 'temporal-polyfill';
 import type { Queryable } from '../db/index.js';
 import type { Reason } from '../rules/index.js';
 import { toApplication, type Application } from './application.js';
 import type { Campaign } from './load.js';
-import { compareMonths, billingMonthOf, localDateOf } from './months.js';
 import * as sql from './sql.js';
+import { statusByTime } from './timed-status.js';
 
 /**
- * Applications and benefits as people read them. Two statuses follow from time alone and are
- * worked out on read, never by a job: an active benefit past its last month is `completed`
- * (GG-7 ① 期間満了), and a pre-registration whose period ended without a U25 is `lapsed` (GG-10).
+ * Applications and benefits as people read them. Two statuses follow from time alone
+ * (timed-status.ts): they are shown from the moment they hold, before the daily
+ * `campaign-statuses` job records them (decision 42), and look the same after.
  */
 export interface StatusEntry {
   status: string;
@@ -31,24 +31,9 @@ export async function findApplication(q: Queryable, campaign: string, id: string
 export async function applicationDetail(q: Queryable, campaign: Campaign, timeZone: string, app: Application, now: Temporal.Instant): Promise<ApplicationDetail> {
   const rows = await q.query<sql.StatusRow>(sql.listStatuses, [app.memberId, app.id]);
   const history: StatusEntry[] = rows.map((r) => ({ status: r.status, at: r.at, reasons: r.reasons }));
-  const derived = derivedStatus(campaign, timeZone, app, now);
+  const derived = statusByTime(campaign, timeZone, app, now);
   if (derived) history.push(derived);
   return { ...app, currentStatus: derived?.status ?? app.status, history };
-}
-
-function derivedStatus(campaign: Campaign, timeZone: string, app: Application, now: Temporal.Instant): StatusEntry | undefined {
-  if (app.status === 'active' && app.lastBillingMonth !== null && compareMonths(app.lastBillingMonth, billingMonthOf(now, timeZone)) < 0) {
-    const at = Temporal.PlainYearMonth.from(app.lastBillingMonth).add({ months: 1 }).toPlainDate({ day: 1 }).toZonedDateTime({ timeZone }).toInstant();
-    const message = { ja: '特典期間が満了しました', en: 'The benefit ran its full term' };
-    return { status: 'completed', at, reasons: [{ rule: 'benefit-term', code: 'completed', message }] };
-  }
-  const preRegistration = campaign.roles[app.role]?.config.dependsOn?.preRegistration;
-  const until = Temporal.PlainDate.from(campaign.definition.period.until);
-  if (app.status === 'provisional' && preRegistration && Temporal.PlainDate.compare(localDateOf(now, timeZone), until) > 0) {
-    const at = until.add({ days: 1 }).toZonedDateTime({ timeZone }).toInstant();
-    return { status: 'lapsed', at, reasons: [{ rule: 'pre-registration', code: 'lapsed', message: preRegistration.lapseMessage }] };
-  }
-  return undefined;
 }
 
 export interface Benefit {

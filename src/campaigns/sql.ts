@@ -2,7 +2,7 @@ import type { Temporal } from 'temporal-polyfill';
 import { statement } from '../db/index.js';
 import type { Reason } from '../rules/index.js';
 
-/** Every statement campaigns run, by name. Tables: migration 0014. */
+/** Every statement campaigns run, by name. Tables: migrations 0014 and 0016. */
 
 export interface ApplicationRow {
   member_id: string;
@@ -27,7 +27,7 @@ export interface ApplicationRow {
   actor: string;
 }
 
-export type ApplicationStatus = 'active' | 'provisional' | 'terminated' | 'lapsed' | 'superseded';
+export type ApplicationStatus = 'active' | 'provisional' | 'terminated' | 'lapsed' | 'superseded' | 'completed';
 
 export interface StatusRow {
   seq: number;
@@ -101,6 +101,17 @@ export const openApplicationsInGroup = statement('campaigns.openApplicationsInGr
 export const openApplicationOfLineIn = statement('campaigns.openApplicationOfLineIn', `
   select application_id from campaign_applications
   where member_id = $1 and contract_id = $2 and campaign = $3 and status in ('active', 'provisional') limit 1`);
+
+/**
+ * The campaign-statuses job's scan (migration 0016): a program's open applications that time may
+ * have ended — active past their last billing month ($4), or provisional in a campaign whose period
+ * is over ($6) — after the keyset cursor.
+ */
+export const timedCandidatesPage = statement('campaigns.timedCandidatesPage', `
+  select * from campaign_applications
+  where program_key = $1 and status in ('active', 'provisional') and (member_id, application_id) > ($2, $3)
+    and ((status = 'active' and last_billing_month < $4) or (status = 'provisional' and campaign = any($6::text[])))
+  order by member_id, application_id limit $5`);
 
 export const applicationsOfMember = statement('campaigns.applicationsOfMember', `
   select * from campaign_applications where member_id = $1 order by application_id`);

@@ -1,16 +1,13 @@
 import { Temporal } from 'temporal-polyfill';
 import { schemaProblems, type DefinitionPath, type DefinitionProblem, type Wording } from '../definitions/index.js';
 import { compileCondition, ConditionCompileError, type Condition, type Variables } from '../rules/index.js';
-import { undeclaredInputs } from './decision-table.js';
-import { BenefitRow, CampaignSchema, type CampaignDefinition } from './definition.js';
-import { Value } from 'typebox/value';
+import { benefitTableProblems } from './benefit-table-problems.js';
+import { CampaignSchema, type CampaignDefinition } from './definition.js';
 
 /** What eligibility conditions see (context.ts builds them). */
 export const eligibilityVariables: Variables = { person: 'map', line: 'map', family: 'map', history: 'list', application: 'map', lists: 'map' };
 /** What termination patterns see: the event, the line after and before it, the application. */
 export const terminationVariables: Variables = { event: 'map', line: 'map', previous: 'map', application: 'map', lists: 'map' };
-/** The facts a benefit table may name as inputs. */
-export const benefitFacts = ['role', 'origin', 'planFamily', 'option'] as const;
 
 const wording: Wording = { pathName: (path) => (path.length === 0 ? 'the campaign' : path.join('.')), keys: 'whole-path' };
 
@@ -23,7 +20,8 @@ export function campaignProblems(data: unknown, fileName: string): DefinitionPro
     ...(c.id === fileName ? [] : [{ path: ['id'], message: `id "${c.id}" must equal the file's name "${fileName}" (a campaign is found by its file)` }]),
     ...periodProblems(c),
     ...conditionProblems(c),
-    ...tableProblems(c),
+    ...benefitTableProblems(c),
+    ...reapplicationProblems(c),
     ...referenceProblems(c),
   ];
 }
@@ -57,40 +55,19 @@ function conditionProblems(c: CampaignDefinition): DefinitionProblem[] {
   return problems;
 }
 
-function tableProblems(c: CampaignDefinition): DefinitionProblem[] {
-  const problems: DefinitionProblem[] = [];
-  c.benefits.inputs.forEach((input, i) => {
-    if (!(benefitFacts as readonly string[]).includes(input)) {
-      problems.push({ path: ['benefits', 'inputs', i], message: `benefits.inputs: "${input}" is not a fact; use ${benefitFacts.join(', ')}` });
-    }
-  });
-  for (const { row, input } of undeclaredInputs(c.benefits)) {
-    problems.push({ path: ['benefits', 'rules', row, 'when', input], onKey: true, message: `"${input}" is not one of benefits.inputs (${c.benefits.inputs.join(', ')})` });
-  }
-  c.benefits.rules.forEach((rule, row) => {
-    for (const error of Value.Errors(BenefitRow, rule.then)) {
-      problems.push({ path: ['benefits', 'rules', row, 'then'], message: `benefits.rules.${row}.then${error.instancePath.replaceAll('/', '.')} ${error.message}` });
-      break;
-    }
-  });
-  if (c.reapplication) {
-    const width = c.reapplication.columns.length;
-    for (const [past, cells] of Object.entries(c.reapplication.rows)) {
-      if (cells.length !== width) problems.push({ path: ['reapplication', 'rows', past], message: `reapplication row "${past}" has ${cells.length} cells; the table has ${width} columns` });
-    }
-  }
-  return problems;
+/** GG-11: every row has one cell per column. */
+function reapplicationProblems(c: CampaignDefinition): DefinitionProblem[] {
+  const matrix = c.reapplication;
+  if (!matrix) return [];
+  const width = matrix.columns.length;
+  return Object.entries(matrix.rows)
+    .filter(([, cells]) => cells.length !== width)
+    .map(([past, cells]) => ({ path: ['reapplication', 'rows', past], message: `reapplication row "${past}" has ${cells.length} cells; the table has ${width} columns` }));
 }
 
 function referenceProblems(c: CampaignDefinition): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const roles = Object.keys(c.roles);
-  c.benefits.rules.forEach((rule, row) => {
-    const option = (rule.then as { option?: unknown }).option;
-    if (typeof option === 'string' && !Object.hasOwn(c.options, option)) {
-      problems.push({ path: ['benefits', 'rules', row, 'then', 'option'], message: `option "${option}" is not one of options (${Object.keys(c.options).join(', ')})` });
-    }
-  });
   for (const [role, config] of Object.entries(c.roles)) {
     const dependsOn = config.dependsOn;
     if (dependsOn && !roles.includes(dependsOn.role)) problems.push({ path: ['roles', role, 'dependsOn', 'role'], message: `role "${dependsOn.role}" is not one of roles (${roles.join(', ')})` });

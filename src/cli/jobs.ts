@@ -24,19 +24,19 @@ export function registerJobCommands(program: Command, config: Config): void {
       .command('run')
       .description(
         `run one job for one period now: ${jobNames.join(' | ')}.\n` +
-          'status and monthly-grant take --month; expire and forfeit take --as-of (default now).\n' +
+          'status and monthly-grant take --month; expire, forfeit and retention take --as-of (default now).\n' +
           'Each is idempotent per period (a re-run is a no-op) and resumes after a crash.',
       )
       .argument('<job>', jobNames.join(' | '))
-      .option('--program <key>', 'the program (not needed for expire)')
+      .option('--program <key>', 'the program (not needed for expire and retention)')
       .option('--programs <dir>', 'program definitions (default examples/programs)')
       .option('--month <YYYY-MM>', 'billing month, for status and monthly-grant', month)
-      .option('--as-of <instant>', 'instant, for expire and forfeit (default now)', instant),
+      .option('--as-of <instant>', 'instant, for expire, forfeit and retention (default now)', instant),
   ).action(async (job: string, options: JobOptions) => {
     if (!isJobName(job)) throw refusal('invalid_request', `no job "${job}"; jobs are ${jobNames.join(', ')}`);
     const registry = createRegistry(loadPrograms(options.programs ?? config.programsDir));
     const target = options.program === undefined ? undefined : registry.get(options.program);
-    if (job !== 'expire' && !target) {
+    if (job !== 'expire' && job !== 'retention' && !target) {
       throw refusal('unknown_program', `give --program, one of ${registry.list().map((p) => p.key).join(', ')}`);
     }
     const db = await openMigratedDb(config, options);
@@ -47,6 +47,7 @@ export function registerJobCommands(program: Command, config: Config): void {
       const outcome = await runJob(db, { job, program: target, month: options.month, asOf }, {
         now: systemClock.now(),
         actor: 'cli',
+        retention: config.retention,
         onProgress: (counts) => bar.update(Object.values(counts)[0] ?? 0),
       });
       bar.stop();

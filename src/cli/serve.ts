@@ -41,6 +41,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
     mailTransport,
     mailFrom: config.mailFrom,
     trustProxy: config.trustProxy,
+    retention: config.retention,
     countries,
   });
   // On the wall clock the scheduler follows time; on a test clock, jobs run as the clock is moved.
@@ -52,7 +53,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
   const port = typeof address === 'object' && address ? address.port : options.port;
 
   const lines = [
-    `Pointbook is serving on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}  (API docs: /docs)`,
+    `Pointbook is serving on http://${host === '0.0.0.0' ? 'localhost' : host}:${port}  (member portal: /login, operator console: /console, API docs: /docs)`,
     `database: ${describeDb(config, options)}`,
     `programs: ${programs.map((p) => p.key).join(', ') || '(none)'}`,
     `operator token (${admin.source}): ${admin.token}`,

@@ -3,6 +3,7 @@ import { statement, type Queryable } from '../db/index.js';
 import { expiresAtFor, type Program } from '../programs/index.js';
 import { post } from '../ledger/index.js';
 import { listMemberships, type Enrolment } from '../members/index.js';
+import { publishPointsPosted } from '../webhooks/index.js';
 import { enrolmentBonusFor } from './enrolment-bonus.js';
 
 const claimAward = statement('earning.claimBonusAward', `
@@ -29,6 +30,7 @@ export interface BonusOutcome {
  * SR-1: the enrolment bonus, for the first `cap` enrolments in the window who were not members in
  * the days before it. Runs in the enrolment's transaction. A member gets each bonus once (the
  * award row), and the cap counts each member once (the guarded counter), whatever the concurrency.
+ * Its `points.credited` is published in the same transaction.
  */
 export async function awardEnrolmentBonus(
   tx: Queryable,
@@ -72,5 +74,6 @@ export async function awardEnrolmentBonus(
     ctx.now,
   );
   await tx.query(noteTransaction, [enrolment.member.id, bonus.id, posted.transactionId]);
+  await publishPointsPosted(tx, { program: program.key, type: 'points.credited', memberId: enrolment.member.id, kind: 'bonus', posted }, ctx);
   return [{ bonus: bonus.id, points: bonus.points, position }];
 }

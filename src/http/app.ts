@@ -4,6 +4,7 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, TestClock } from '../clock.js';
+import type { RetentionPolicy } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import type { ProgramRegistry } from '../programs/index.js';
@@ -16,6 +17,7 @@ import { authRoutes } from './routes/auth.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { consentRoutes } from './routes/consent.js';
 import { eventRoutes } from './routes/events.js';
+import { financeRoutes } from './routes/finance.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { memberRoutes } from './routes/members.js';
@@ -28,6 +30,7 @@ import { sweepstakesRoutes } from './routes/sweepstakes.js';
 import { testClockRoutes } from './routes/test-clock.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { Problem } from './schemas.js';
+import { registerWeb } from './web.js';
 
 export type App = FastifyInstance<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -42,6 +45,8 @@ export interface AppDeps {
   accounts: AccountsEnv;
   /** Runs due jobs; moving the test clock runs what fell due in between. */
   scheduler?: Scheduler | undefined;
+  /** The deployment's retention, for the retention job run by hand; default decision 46's. */
+  retention?: RetentionPolicy | undefined;
   /** SU-14: the operator's GeoIP country database (POINTBOOK_GEOIP_DB), when configured. */
   countries?: CountryLocator | undefined;
 }
@@ -81,7 +86,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyBaseLog
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) return;
+    if (route.url.startsWith('/docs') || route.config?.web) return;
     for (const method of [route.method].flat()) {
       const access = accessRule(method, route.url);
       if (!access) throw new Error(`${method} ${route.url} has no row in the role table: add one to src/http/access.ts`);
@@ -107,6 +112,7 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyBaseLog
     redemptionRoutes(scoped, deps);
     eventRoutes(scoped, deps);
     jobRoutes(scoped, deps);
+    financeRoutes(scoped, deps);
     testClockRoutes(scoped, deps);
     consentRoutes(scoped, deps);
     privacyRoutes(scoped, deps);
@@ -114,5 +120,6 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyBaseLog
     sweepstakesRoutes(scoped, deps);
     campaignRoutes(scoped, deps);
   });
+  await registerWeb(app);
   return app;
 }

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Transporter } from 'nodemailer';
 import type { Clock, TestClock } from '../clock.js';
+import type { RetentionPolicy } from '../config.js';
 import type { Db } from '../db/index.js';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { createMailer, kickOnCommit, type Deliverer, type Mailer } from '../notifications/index.js';
@@ -27,6 +28,8 @@ export interface AssembleInput {
   logger?: FastifyBaseLogger | undefined;
   /** Proxies trusted to name the client (POINTBOOK_TRUST_PROXY). */
   trustProxy?: boolean | string | undefined;
+  /** How long finished messages and ended credentials are kept (POINTBOOK_RETENTION_*); default decision 46's. */
+  retention?: RetentionPolicy | undefined;
   /** SU-14: the GeoIP country database (POINTBOOK_GEOIP_DB); sweepstakes without a gateway header need it. */
   countries?: CountryLocator | undefined;
 }
@@ -51,7 +54,7 @@ export async function assembleApp(input: AssembleInput): Promise<{ app: App; sch
   const mailer = createMailer({ db: input.db, transport: input.mailTransport, from: input.mailFrom ?? defaultMailFrom, clock: input.clock, log });
   const db = kickOnCommit(input.db, { webhook: () => webhooks.kick(), email: () => mailer.kick() });
   const publicUrl = input.publicUrl ?? 'http://localhost:3000';
-  const scheduler = createScheduler({ db, clock: input.clock, programs, log, publicUrl });
+  const scheduler = createScheduler({ db, clock: input.clock, programs, log, publicUrl, retention: input.retention });
   const app = await buildApp(
     {
       db,
@@ -61,6 +64,7 @@ export async function assembleApp(input: AssembleInput): Promise<{ app: App; sch
       adminToken: input.adminToken,
       accounts: { db, publicUrl },
       scheduler,
+      retention: input.retention,
       countries: input.countries,
     },
     { logger: input.logger, trustProxy: input.trustProxy },

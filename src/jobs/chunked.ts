@@ -1,4 +1,5 @@
 import type { Temporal } from 'temporal-polyfill';
+import type { RetentionPolicy } from '../config.js';
 import type { Db, Queryable } from '../db/index.js';
 import { advanceRun, claimRun, finishRun, type Counts, type RunKey } from './runs.js';
 
@@ -22,6 +23,8 @@ export interface JobContext {
   onProgress?: (counts: Counts) => void;
   /** Where the member portal is, for links in emails (SU-5); default http://localhost:3000. */
   publicUrl?: string | undefined;
+  /** The deployment's retention, for the `retention` job; default `defaultRetention`. */
+  retention?: RetentionPolicy | undefined;
 }
 
 /**

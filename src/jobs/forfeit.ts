@@ -3,6 +3,7 @@ import type { Db } from '../db/index.js';
 import { applyOperations, type LedgerOp } from '../ledger/index.js';
 import { endedContractsPage } from '../members/index.js';
 import type { Program } from '../programs/index.js';
+import { publishLedgerPostings } from '../webhooks/index.js';
 import { contractCursor, parseContractCursor, runChunked, tally, type JobContext, type JobOutcome } from './chunked.js';
 
 const PAGE = 5_000;
@@ -11,7 +12,8 @@ const PAGE = 5_000;
  * FL-10 catch-up: forfeits the points of every member whose contract was cancelled or converted by
  * `asOf`, when the program forfeits on that. The contract events forfeit at once; this job covers
  * contracts ended while forfeiting was off or before a crash. Its keys are the events' keys
- * (`forfeit:<contract>:<status>`), so no contract end ever forfeits twice.
+ * (`forfeit:<contract>:<status>`), so no contract end ever forfeits twice. Its `points.debited`
+ * events, and `points.expired` for buckets the forfeits expired first, commit with each chunk.
  */
 export async function runForfeit(db: Db, program: Program, asOf: Temporal.Instant, ctx: JobContext): Promise<JobOutcome> {
   const triggers = new Set<string>(program.earning?.forfeitOn ?? []);
@@ -33,6 +35,7 @@ export async function runForfeit(db: Db, program: Program, asOf: Temporal.Instan
         metadata: { contractId: contract.id },
       }));
     const results = await applyOperations(tx, ops, ctx.now);
+    await publishLedgerPostings(tx, program.key, ops, results, ctx.now);
     return { cursor: contractCursor(last), counts: { contracts: page.length, ...tally(results.map((r) => r.status)) } };
   });
 }

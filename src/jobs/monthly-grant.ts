@@ -3,6 +3,7 @@ import { grantFor } from '../earning/monthly-grant.js';
 import { applyOperations, type LedgerOp } from '../ledger/index.js';
 import { contractsInForcePage } from '../members/index.js';
 import { billingMonthStart, expiresAtFor, type Program } from '../programs/index.js';
+import { publishLedgerPostings } from '../webhooks/index.js';
 import { contractCursor, parseContractCursor, runChunked, tally, type JobContext, type JobOutcome } from './chunked.js';
 
 const PAGE = 5_000;
@@ -10,7 +11,8 @@ const PAGE = 5_000;
 /**
  * FL-2: the fixed monthly points by contract type, for every contract in force at the start of
  * the billing month whose rule holds (commitment discount, in service). Keyed per rule, month and
- * contract, so a re-run, a resume after a crash, or a second server grants nothing twice.
+ * contract, so a re-run, a resume after a crash, or a second server grants nothing twice; each
+ * chunk's `points.credited` events commit with its grants (a replayed grant publishes none).
  */
 export async function runMonthlyGrant(db: Db, program: Program, month: string, ctx: JobContext): Promise<JobOutcome> {
   const grantAt = billingMonthStart(program, month);
@@ -43,6 +45,7 @@ export async function runMonthlyGrant(db: Db, program: Program, month: string, c
       });
     }
     const results = await applyOperations(tx, ops, ctx.now);
+    await publishLedgerPostings(tx, program.key, ops, results, ctx.now);
     return {
       cursor: contractCursor(last),
       counts: { contracts: page.length, not_eligible: none, ...tally(results.map((r) => r.status)) },

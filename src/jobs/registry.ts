@@ -4,13 +4,15 @@ import { refusal } from '../errors.js';
 import type { Program } from '../programs/index.js';
 import type { JobContext, JobOutcome } from './chunked.js';
 import { runBalanceEmail, runExpiryWarning } from './balance-email.js';
+import { runCampaignStatuses } from './campaign-statuses.js';
 import { runExpiry } from './expire.js';
 import { runForfeit } from './forfeit.js';
 import { runMonthlyGrant } from './monthly-grant.js';
+import { runRetention } from './retention.js';
 import { runStatus } from './status.js';
 import { runSweepstakesDaily, runSweepstakesInvitations } from './sweepstakes.js';
 
-export const jobNames = ['status', 'monthly-grant', 'forfeit', 'expire', 'balance-email', 'expiry-warning', 'sweepstakes', 'sweepstakes-invitations'] as const;
+export const jobNames = ['status', 'monthly-grant', 'forfeit', 'expire', 'balance-email', 'expiry-warning', 'sweepstakes', 'sweepstakes-invitations', 'campaign-statuses', 'retention'] as const;
 export type JobName = (typeof jobNames)[number];
 
 export function isJobName(name: string): name is JobName {
@@ -34,6 +36,10 @@ export async function runJob(db: Db, request: JobRequest, ctx: JobContext): Prom
     if (!request.asOf) throw refusal('invalid_request', 'expire runs as of an instant: give asOf');
     return runExpiry(db, request.asOf, ctx);
   }
+  if (job === 'retention') {
+    if (!request.asOf) throw refusal('invalid_request', 'retention runs as of an instant: give asOf');
+    return runRetention(db, request.asOf, ctx);
+  }
   if (!program) throw refusal('unknown_program', `${job} runs for one program: name it`);
   if (job === 'status' || job === 'monthly-grant' || job === 'balance-email' || job === 'expiry-warning' || job === 'sweepstakes-invitations') {
     if (!request.month) throw refusal('invalid_request', `${job} runs for a billing month: give month as YYYY-MM`);
@@ -47,6 +53,7 @@ export async function runJob(db: Db, request: JobRequest, ctx: JobContext): Prom
     return run(db, program, request.month, ctx);
   }
   if (!request.asOf) throw refusal('invalid_request', `${job} runs as of an instant: give asOf`);
+  if (job === 'campaign-statuses') return runCampaignStatuses(db, program, request.asOf, ctx);
   return (job === 'sweepstakes' ? runSweepstakesDaily : runForfeit)(db, program, request.asOf, ctx);
 }
 
@@ -86,7 +93,11 @@ export function schedulesFor(program: Program): Schedule[] {
     const hour = invitations.length > 0 ? Math.min(...invitations) : undefined;
     if (hour !== undefined) schedules.push({ job: 'sweepstakes-invitations', cron: `0 ${hour} 1 * *`, request: (at) => ({ job: 'sweepstakes-invitations', month: month(at) }) });
   }
+  // GG-7 ①, GG-10: after midnight, when benefits complete and pre-registrations lapse (decision 42).
+  if (program.campaigns?.length) schedules.push({ job: 'campaign-statuses', cron: '10 0 * * *', request: (asOf) => ({ job: 'campaign-statuses', asOf }) });
   if (program.earning?.forfeitOn?.length) schedules.push({ job: 'forfeit', cron: '30 0 * * *', request: (asOf) => ({ job: 'forfeit', asOf }) });
   schedules.push({ job: 'expire', cron: '0 0 * * *', request: (asOf) => ({ job: 'expire', asOf }) });
+  // Decision 46: every night, after the night's work, whatever the program uses; program-independent like expire.
+  schedules.push({ job: 'retention', cron: '30 3 * * *', request: (asOf) => ({ job: 'retention', asOf }) });
   return schedules;
 }

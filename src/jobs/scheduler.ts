@@ -1,6 +1,7 @@
 import { Cron } from 'croner';
 import { Temporal } from 'temporal-polyfill';
 import type { Clock } from '../clock.js';
+import type { RetentionPolicy } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Program } from '../programs/index.js';
 import type { JobOutcome } from './chunked.js';
@@ -21,6 +22,8 @@ export interface SchedulerDeps {
   log: { info(obj: object, msg: string): void; error(obj: object, msg: string): void };
   /** For links in emails the jobs send. */
   publicUrl?: string | undefined;
+  /** The deployment's retention (POINTBOOK_RETENTION_*), for the retention job. */
+  retention?: RetentionPolicy | undefined;
 }
 
 interface Due {
@@ -48,7 +51,7 @@ export function createScheduler(deps: SchedulerDeps): Scheduler {
     const due = dueBetween(deps.programs.list(), from, to);
     const outcomes: JobOutcome[] = [];
     for (const { at, program, schedule } of due) {
-      const outcome = await runJob(deps.db, { ...schedule.request(at), program }, { now: at, actor: `job:${schedule.job}`, publicUrl: deps.publicUrl });
+      const outcome = await runJob(deps.db, { ...schedule.request(at), program }, { now: at, actor: `job:${schedule.job}`, publicUrl: deps.publicUrl, retention: deps.retention });
       if (outcome.status === 'done') deps.log.info({ ...outcome, at: at.toString() }, 'job ran');
       outcomes.push(outcome);
     }
@@ -98,14 +101,14 @@ function dueBetween(programs: readonly Program[], from: Temporal.Instant, to: Te
 }
 
 /**
- * Expiry and the forfeit catch-up as of an instant cover everything due before it, so a clock jump
+ * Expiry, the forfeit catch-up and retention as of an instant cover everything due before it, so a clock jump
  * runs only their latest due occurrence; monthly jobs run for every month they passed.
  */
 function latestOfCatchUps(due: Due[]): Due[] {
   const latest = new Map<string, Due>();
   const kept: Due[] = [];
   for (const d of due) {
-    if (d.schedule.job !== 'expire' && d.schedule.job !== 'forfeit') kept.push(d);
+    if (d.schedule.job !== 'expire' && d.schedule.job !== 'forfeit' && d.schedule.job !== 'retention') kept.push(d);
     else {
       const key = `${d.schedule.job}\u0000${d.program.key}`;
       const seen = latest.get(key);

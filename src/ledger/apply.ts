@@ -2,6 +2,7 @@ import type { Temporal } from 'temporal-polyfill';
 import type { Queryable } from '../db/index.js';
 import { assert, refusal, type RefusalCode } from '../errors.js';
 import { requestHash, type LedgerOp, type LedgerResult, type LedgerStatus } from './operations.js';
+import { expiriesOf, type Expiry } from './expire.js';
 import * as sql from './sql.js';
 
 /**
@@ -24,6 +25,8 @@ export interface Posted {
   available: number;
   pending: number;
   replayed: boolean;
+  /** The member's buckets this operation expired first (lazy expiry, before a debit), if any. */
+  expired?: readonly Expiry[];
 }
 
 /** One operation; a refusal is thrown with its stable code (for interactive callers). */
@@ -38,7 +41,8 @@ export function toPosted(result: LedgerResult): Posted {
   const { transactionId, points, available, pending } = result;
   assert(typeof transactionId === 'string' && typeof points === 'number', 'a posted result names its transaction');
   assert(typeof available === 'number' && typeof pending === 'number', 'a posted result carries balances');
-  return { transactionId, points, available, pending, replayed: result.status === 'replayed' };
+  const expired = expiriesOf(result);
+  return { transactionId, points, available, pending, replayed: result.status === 'replayed', ...(expired.length > 0 ? { expired } : {}) };
 }
 
 const messages: Record<Exclude<LedgerStatus, 'created' | 'replayed'>, (r: LedgerResult) => string> = {
@@ -54,6 +58,6 @@ const messages: Record<Exclude<LedgerStatus, 'created' | 'replayed'>, (r: Ledger
 
 export function toRefusal(result: LedgerResult) {
   const status = result.status as Exclude<LedgerStatus, 'created' | 'replayed'>;
-  const { status: _status, ...params } = result;
+  const { status: _status, expired: _expired, ...params } = result;
   return refusal(status satisfies RefusalCode, messages[status](result), params);
 }

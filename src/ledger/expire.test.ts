@@ -4,6 +4,7 @@ import { Temporal } from 'temporal-polyfill';
 import { statement, type Queryable } from '../db/index.js';
 import { createTestDatabase, describeStorage, type TestDatabase } from '../../test/support/databases.js';
 import {
+  PROGRAM,
   T0,
   apply,
   day,
@@ -14,14 +15,14 @@ import {
   readLots,
   type CreditSpec,
 } from '../../test/support/ledger-fixtures.js';
-import { expireDueChunk, getBalance, listTransactions, post, verifyLedger, type ExpiryChunk } from './index.js';
+import { expireDueChunk, expiriesOf, getBalance, listTransactions, post, verifyLedger, type ExpiryChunk } from './index.js';
 
 /** Runs the expiry job to the end in chunks of `limit` members, as the nightly job does. */
 async function runExpiryJob(db: Queryable, asOf: Temporal.Instant, limit: number): Promise<ExpiryChunk[]> {
   const chunks: ExpiryChunk[] = [];
   let after: string | undefined;
   for (;;) {
-    const chunk = await expireDueChunk(db, asOf, after, limit);
+    const chunk = await expireDueChunk(db, asOf, after, limit, { withExpiries: true });
     chunks.push(chunk);
     if (chunk.lastMember === undefined) return chunks;
     assert.ok(chunks.length < 1000, 'the job ends');
@@ -56,13 +57,27 @@ describeStorage('ledger expiry', (ctx) => {
   it('a due lot is never spent, even before the expiry job has run: the debit expires it first', async () => {
     const { member } = await givenAccount(ctx.db, { credits: [{ points: 100, expiresAt: day(10) }, { points: 100 }] });
     const now = day(11);
-    assert.deepEqual(await apply(ctx.db, debit(member, 150), now), { status: 'insufficient_points', available: 100, requested: 150 });
-    // The refused debit still swept the due lot: expiry is due whatever the debit decides.
+    const { expired, ...refused } = await apply(ctx.db, debit(member, 150), now);
+    assert.deepEqual(refused, { status: 'insufficient_points', available: 100, requested: 150 });
+    // The refused debit still swept the due lot: expiry is due whatever the debit decides. Its
+    // result says so, so the caller can publish points.expired for it.
+    const [lazy, ...more] = expiriesOf({ expired });
+    assert.ok(lazy && more.length === 0, 'one expiry on the result');
+    assert.deepEqual({ ...lazy, expiresAt: lazy.expiresAt.toString() }, {
+      transactionId: lazy.transactionId,
+      points: 100,
+      expiresAt: day(10).toString(),
+      lotClass: 'base',
+      available: 100,
+      pending: 0,
+    });
+    assert.deepEqual((await listTransactions(ctx.db, member, { limit: 1 }))[0]?.id, lazy.transactionId);
     assert.deepEqual(await readLots(ctx.db, member), [
       { expiresAt: day(10).toString(), lotClass: 'base', remaining: 0, expired: 100 },
       { expiresAt: 'never', lotClass: 'base', remaining: 100, expired: 0 },
     ]);
     const redeem = await post(ctx.db, debit(member, 100), now);
+    assert.equal(redeem.expired, undefined, 'nothing was left to expire');
     assert.deepEqual(await readAllocations(ctx.db, member, redeem.transactionId), [
       { expiresAt: 'never', lotClass: 'base', remainingDelta: -100, expiredDelta: 0 },
     ]);
@@ -107,7 +122,9 @@ describeStorage('ledger expiry', (ctx) => {
     });
     assert.deepEqual(await getBalance(ctx.db, early.member, T), { available: 0, pending: 0, expiring: [] });
     assert.equal((await post(ctx.db, debit(early.member, 100), justBefore)).available, 0);
-    assert.deepEqual(await apply(ctx.db, debit(onTime.member, 1), T), { status: 'insufficient_points', available: 0, requested: 1 });
+    const { expired, ...refused } = await apply(ctx.db, debit(onTime.member, 1), T);
+    assert.deepEqual(refused, { status: 'insufficient_points', available: 0, requested: 1 });
+    assert.deepEqual(expiriesOf({ expired }).map((e) => [e.points, e.expiresAt.toString(), e.available]), [[100, T.toString(), 0]]);
     assert.deepEqual(await readLots(ctx.db, onTime.member), [{ expiresAt: T.toString(), lotClass: 'base', remaining: 0, expired: 100 }]);
     assert.deepEqual(await readLots(ctx.db, early.member), [{ expiresAt: T.toString(), lotClass: 'base', remaining: 0, expired: 0 }]);
   });
@@ -207,6 +224,20 @@ describeStorage('ledger expiry', (ctx) => {
       );
       assert.equal(chunks.reduce((n, c) => n + c.buckets, 0), allDue.length);
       assert.equal(chunks.reduce((n, c) => n + c.points, 0), allDue.reduce((a, b) => a + b, 0));
+      // Each expiry transaction comes back once, from the chunk that wrote it, as the journal has it.
+      const expiries = chunks.flatMap((c) => c.expiries);
+      assert.equal(expiries.length, allDue.length);
+      assert.equal(new Set(expiries.map((e) => e.transactionId)).size, expiries.length);
+      for (const { member, due } of dueMembers) {
+        const mine = expiries.filter((e) => e.memberId === member);
+        assert.deepEqual(mine.map((e) => e.points).sort(), [...due].sort(), `the expiries of ${member}`);
+        assert.ok(mine.every((e) => e.program === PROGRAM), 'each expiry names its member’s program');
+        const journal = (await listTransactions(db(), member, { limit: 10 })).filter((t) => t.op === 'expire');
+        assert.deepEqual(
+          mine.map((e) => [e.transactionId, e.expiresAt.toString(), e.available]).sort(),
+          journal.map((t) => [t.id, t.occurredAt.toString(), t.availableAfter]).sort(),
+        );
+      }
       for (const { member, due } of dueMembers) {
         assert.deepEqual(await getBalance(db(), member, T0), { available: 10, pending: 0, expiring: [] });
         const lots = await readLots(db(), member);
@@ -261,8 +292,9 @@ describeStorage('ledger expiry', (ctx) => {
 
     it('a re-run, from the start or from the middle, expires nothing twice', async () => {
       const [{ n: before } = { n: -1 }] = await db().query<{ n: number }>(journalTotal);
-      assert.deepEqual(await runExpiryJob(db(), T0, 10), [{ members: 0, buckets: 0, points: 0, lastMember: undefined }]);
-      assert.deepEqual(await runExpiryJob(db(), day(0.5), 3), [{ members: 0, buckets: 0, points: 0, lastMember: undefined }]);
+      const nothing = { members: 0, buckets: 0, points: 0, lastMember: undefined, expiries: [] };
+      assert.deepEqual(await runExpiryJob(db(), T0, 10), [nothing]);
+      assert.deepEqual(await runExpiryJob(db(), day(0.5), 3), [nothing]);
       const [{ n: afterRuns } = { n: -2 }] = await db().query<{ n: number }>(journalTotal);
       assert.equal(afterRuns, before);
     });

@@ -16,7 +16,9 @@ export { applyOperations, post, toPosted, toRefusal, type Posted } from './apply
 export { openAccount } from './accounts.js';
 export { getBalance, type Balance } from './balance.js';
 export { listTransactions, getTransaction, type LedgerTransaction } from './history.js';
-export { expireDueChunk, type ExpiryChunk } from './expire.js';
+export { expireDueChunk, expiriesOf, type ExpiryChunk, type Expiry, type DueExpiry } from './expire.js';
 export { pointsEarnedBetween } from './earned.js';
 export { verifyLedger, invariants, type Violation } from './verify.js';
 export { createLedgerWriter, type LedgerWriter, type WriterOptions } from './writer.js';
+export { programLiability, type Liability, type LiabilityFlows, type LiabilityMonth, type LiabilityRequest } from './liability.js';
+export { MAX_LIABILITY_MONTHS } from './liability-period.js';

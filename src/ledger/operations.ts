@@ -62,7 +62,10 @@ export interface ForfeitOp extends Common {
 
 export type LedgerOp = CreditOp | DebitOp | HoldOp | SettleOp | ReverseOp | ForfeitOp;
 
-/** Outcomes of one operation; everything but created and replayed is a refusal that wrote nothing. */
+/**
+ * Outcomes of one operation; everything but created and replayed is a refusal that wrote nothing
+ * of its own (a debit, forfeit or reversal may still have expired due buckets first: `expired`).
+ */
 export type LedgerStatus =
   | 'created'
   | 'replayed'
@@ -82,6 +85,8 @@ export interface LedgerResult {
   /** Balances right after the transaction (also on a replay: the original's). */
   available?: number;
   pending?: number;
+  /** The expiry transactions of due buckets this operation wrote first, on any status (`expiriesOf`). */
+  expired?: unknown;
   /** Refusal details: available, requested, remaining, … */
   [detail: string]: unknown;
 }

@@ -30,9 +30,11 @@ const dropLinkDirectory = statement('members.dropLinkDirectoryOf', `
   where l.member_id = $1 and d.program_key = $2 and d.system = l.system and d.account_id = l.account_id and d.member_id = $1`);
 const dropLinks = statement('members.dropLinksOf', `delete from member_links where member_id = $1`);
 
-// A line's user is a person (GG-1: their birth date proves the age); the rest of the line is the contract's.
+// A line's user and holder are people (GG-1: the user's birth date proves the age); their person
+// ids are the carrier's, like the contract's, and stay; the rest of the line is the contract's.
 const eraseLineUsers = statement('members.eraseLineUsers', `
-  update member_contracts set line = line #- '{user,birthDate}' where member_id = $1 and line #> '{user,birthDate}' is not null`);
+  update member_contracts set line = line #- '{user,birthDate}' #- '{holder,birthDate}'
+  where member_id = $1 and (line #> '{user,birthDate}' is not null or line #> '{holder,birthDate}' is not null)`);
 
 export interface MemberErasure {
   /** The external id the member had; gone from every table once the transaction commits. */
@@ -45,7 +47,7 @@ export interface MemberErasure {
  * Pseudonymizes the member in the caller's transaction: profile fields nulled, attributes emptied,
  * the external id replaced by `pseudonym` (in the directory too), account links removed, and the
  * open membership period ended at `now` — an erased person is no longer a member, so jobs that
- * count members (monthly grants) pass them by. Contracts (less their users' birth dates), status
+ * count members (monthly grants) pass them by. Contracts (less their users' and holders' birth dates), status
  * and the ledger stay: they name upstream contracts and points, not the person. Locks the member row first.
  */
 export async function erasePersonalData(

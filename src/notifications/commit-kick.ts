@@ -8,6 +8,7 @@ const enqueuing = new Map<Statement, Channel>([
   [sql.insertMessage, 'email'],
   [sql.insertMarketing, 'email'],
   [sql.enqueueWebhooks, 'webhook'],
+  [sql.enqueueWebhookBatch, 'webhook'],
   [sql.requeueWebhook, 'webhook'],
 ]);
 

@@ -7,8 +7,11 @@ export { maxAttemptsDefault, nextAttemptAt } from './retry.js';
 export { kickOnCommit, type Channel } from './commit-kick.js';
 export {
   enqueueWebhookDeliveries,
+  enqueueWebhookBatch,
   listWebhookDeliveries,
   requeueWebhookDelivery,
   type WebhookDelivery,
   type WebhookEnqueue,
+  type WebhookBatchDelivery,
 } from './webhook-outbox.js';
+export { deleteFinishedMessages, deleteSettledWebhookFailures, evidenceTemplates } from './retention.js';

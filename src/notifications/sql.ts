@@ -62,6 +62,16 @@ export const enqueueWebhooks = statement('notifications.enqueueWebhooks', `
   from unnest($7::text[], $8::text[], $9::text[]) as d (id, webhook_id, url)
   returning id`);
 
+// The deliveries of many events at once (a chunk's expiries, a batch's postings): one row per
+// event and subscriber, as parallel arrays of the same length, so a chunk costs one statement.
+// $1 now; $2 row ids, $3 members, $4 event types, $5 URLs, $6 payloads, $7 subscriptions, $8 event ids, $9 actors.
+export const enqueueWebhookBatch = statement('notifications.enqueueWebhookBatch', `
+  insert into outbox_messages (id, member_id, channel, purpose, template, recipient, body, secret,
+    status, next_attempt_at, created_at, actor, webhook_id, event_id)
+  select d.id, d.member_id, 'webhook', 'transactional', d.type, d.url, d.body, false, 'pending', $1, $1, d.actor, d.webhook_id, d.event_id
+  from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+    as d (id, member_id, type, url, body, webhook_id, event_id, actor)`);
+
 const deliveryColumns = `id, event_id, template, status, attempts, last_response_code, last_error, created_at,
   next_attempt_at, sent_at, replay_of`;
 
@@ -95,3 +105,48 @@ export const requeueWebhook = statement('notifications.requeueWebhook', `
   from outbox_messages
   where id = $2 and webhook_id = $1 and channel = 'webhook'
   returning ${deliveryColumns}`);
+
+// Retention (jobs/retention.ts): finished rows older than a cutoff $1, at most $2 per statement,
+// each answering how many went. Only rows that can no longer be sent or replayed are touched.
+
+// Sent email, but the templates kept as evidence ($3: DN-6 confirmations, whose ids the contact
+// requests keep). Their bodies went when they were sent; what goes now is the address and subject.
+export const deleteSentEmail = statement('notifications.retention.sentEmail', `
+  with gone as (
+    delete from outbox_messages where id in (
+      select id from outbox_messages
+      where channel = 'email' and status = 'sent' and sent_at < $1 and template <> all($3::text[])
+      limit $2)
+    returning 1)
+  select count(*)::int as n from gone`);
+
+// Marketing held back by an opt-out (DN): the record of the suppression, which has no body.
+export const deleteSuppressedEmail = statement('notifications.retention.suppressedEmail', `
+  with gone as (
+    delete from outbox_messages where id in (
+      select id from outbox_messages where status = 'suppressed' and created_at < $1 limit $2)
+    returning 1)
+  select count(*)::int as n from gone`);
+
+export const deleteDeliveredWebhooks = statement('notifications.retention.deliveredWebhooks', `
+  with gone as (
+    delete from outbox_messages where id in (
+      select id from outbox_messages where channel = 'webhook' and status = 'sent' and sent_at < $1 limit $2)
+    returning 1)
+  select count(*)::int as n from gone`);
+
+// A failed delivery is settled, and may go, once its event reached the same subscription before
+// the cutoff (a replay was delivered), or its subscription ($3) was disabled before the cutoff and
+// can be replayed to no more. Until then it stays, with its payload, for the operator to replay.
+export const deleteSettledWebhookFailures = statement('notifications.retention.settledWebhookFailures', `
+  with gone as (
+    delete from outbox_messages where id in (
+      select f.id from outbox_messages f
+      where f.channel = 'webhook' and f.status = 'failed'
+        and (f.webhook_id = any($3::text[])
+             or exists (select 1 from outbox_messages r
+                        where r.event_id = f.event_id and r.webhook_id = f.webhook_id
+                          and r.channel = 'webhook' and r.status = 'sent' and r.sent_at < $1))
+      limit $2)
+    returning 1)
+  select count(*)::int as n from gone`);

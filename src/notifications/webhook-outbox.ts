@@ -55,6 +55,38 @@ export async function enqueueWebhookDeliveries(q: Queryable, event: WebhookEnque
   return ids;
 }
 
+/** One delivery of a batch: an event's payload for one subscriber. */
+export interface WebhookBatchDelivery {
+  eventId: string;
+  type: string;
+  body: string;
+  memberId: string | null;
+  webhookId: string;
+  url: string;
+  /** Who caused the event. */
+  actor: string;
+}
+
+/**
+ * Writes the deliveries of many events in one statement, in the caller's transaction (so they
+ * exist iff the change commits), for callers that publish a batch or a chunk at a time.
+ */
+export async function enqueueWebhookBatch(q: Queryable, deliveries: readonly WebhookBatchDelivery[], now: Temporal.Instant): Promise<number> {
+  if (deliveries.length === 0) return 0;
+  await q.query(sql.enqueueWebhookBatch, [
+    now.toString(),
+    deliveries.map(() => newId('msg')),
+    deliveries.map((d) => d.memberId),
+    deliveries.map((d) => d.type),
+    deliveries.map((d) => d.url),
+    deliveries.map((d) => d.body),
+    deliveries.map((d) => d.webhookId),
+    deliveries.map((d) => d.eventId),
+    deliveries.map((d) => d.actor),
+  ]);
+  return deliveries.length;
+}
+
 /** A subscription's deliveries, newest first, after `before` (a delivery id). */
 export async function listWebhookDeliveries(q: Queryable, webhookId: string, page: { before: string | undefined; limit: number }): Promise<WebhookDelivery[]> {
   const rows = await q.query<sql.WebhookDeliveryRow>(sql.webhookDeliveries, [webhookId, page.before ?? null, page.limit]);

@@ -30,6 +30,7 @@ const steps: readonly ((tx: Queryable, person: Person, ctx: Ctx) => Promise<unkn
   (tx, person, ctx) => eraseRedemptionData(tx, person, ctx),
   (tx, person) => eraseSweepstakesData(tx, person.memberId),
   (tx, person) => tx.query(sql.eraseStoredEnrolments, [person.memberId, person.pseudonym]),
+  (tx, person) => tx.query(sql.eraseEventBirthDates, [person.memberId]),
   (tx, person, ctx) => erasePersonalData(tx, person, ctx),
 ];
 

@@ -62,6 +62,8 @@ export const contractsSection = section({
       endedAt: nullable(Instant),
       familyGroup: nullable(Type.String()),
       attributes: JsonObject,
+      /** #5: what contract events said of the line — user and holder (person ids, birth dates), device, origin, shared-data role, discounts. */
+      line: JsonObject,
     }),
   ),
   async read(q, person) {
@@ -70,6 +72,7 @@ export const contractsSection = section({
       startedAt: iso(c.startedAt),
       changedAt: isoOrNull(c.changedAt),
       endedAt: isoOrNull(c.endedAt),
+      line: { ...c.line },
     }));
   },
 });

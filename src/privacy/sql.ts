@@ -36,6 +36,12 @@ export const bills = statement('earning.personalData.bills', `
 export const bonuses = statement('earning.personalData.bonuses', `
   select bonus_id, awarded_at from member_bonus_awards where member_id = $1 order by awarded_at, bonus_id`);
 
+// earning/: a contract event names the line's user and holder, with birth dates (GG-1); an
+// erasure keeps the events (they name upstream contracts) but not the people's birth dates.
+export const eraseEventBirthDates = statement('earning.erase.eventBirthDates', `
+  update member_events set data = data #- '{user,birthDate}' #- '{holder,birthDate}'
+  where member_id = $1 and type like 'contract.%' and (data #> '{user,birthDate}' is not null or data #> '{holder,birthDate}' is not null)`);
+
 // notifications/: email to the person, by member or, for mail sent before they were a member,
 // by one of their addresses ($2, lower case). Webhook deliveries (channel 'webhook') go to other
 // systems, not to the person, and carry no personal data (0011).

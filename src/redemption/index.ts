@@ -6,6 +6,7 @@ export { refund, refundOrder, type OrderRefundInput, type OrderReturned, type Re
 export { listRedemptions } from './history.js';
 export { listRewards, type RewardListing } from './catalog.js';
 export { issueStepUpKey, type IssuedStepUpKey } from './step-up.js';
+export { retireEndedStepUpKeys } from './step-up-retention.js';
 export { exportBillCredits, billCreditCsvHeader, type BillCreditExport } from './bill-credit-export.js';
 export type { RedemptionRequest } from './plan.js';
 export type { Redemption, RedemptionReceipt, StepUpMethod } from './redemption.js';

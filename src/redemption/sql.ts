@@ -74,6 +74,24 @@ export const useKey = statement('redemption.useStepUpKey', `
   where member_id = $1 and key_hash = $2 and used_at is null and revoked_at is null and expires_at > $3
   returning id`);
 
+// Retention: step-up keys that ended (expired, revoked or used) before $1, at most $2 per
+// statement. An unused one is deleted; a used one stays as the record that a key authorised its
+// redemption (FL-5), without its hash — six digits and a member id are easily brute-forced from it.
+export const deleteEndedKeys = statement('redemption.retention.deleteEndedStepUpKeys', `
+  with gone as (
+    delete from redemption_step_up_keys where (member_id, id) in (
+      select member_id, id from redemption_step_up_keys
+      where key_hash is not null and used_at is null and least(expires_at, used_at, revoked_at) < $1 limit $2)
+    returning 1)
+  select count(*)::int as n from gone`);
+export const forgetUsedKeyHashes = statement('redemption.retention.forgetUsedStepUpKeyHashes', `
+  with forgotten as (
+    update redemption_step_up_keys set key_hash = null where (member_id, id) in (
+      select member_id, id from redemption_step_up_keys
+      where key_hash is not null and used_at is not null and least(expires_at, used_at, revoked_at) < $1 limit $2)
+    returning 1)
+  select count(*)::int as n from forgotten`);
+
 export const countAttempt = statement('redemption.countStepUpAttempt', `
   select redemption_count_step_up_attempt($1, $2, $3) as failures`);
 export const giveAttemptBack = statement('redemption.giveStepUpAttemptBack', `

@@ -40,7 +40,8 @@ export type PayloadValue = string | number | boolean | null | PayloadValue[] | {
 export interface WebhookEventData {
   'points.credited': PointsEventData;
   'points.debited': PointsEventData;
-  'points.expired': PointsEventData;
+  /** A bucket's unspent points expired (FL-8), by the nightly job or lazily before a debit. */
+  'points.expired': PointsEventData & { kind: 'expire'; expiresAt: string; lotClass: string };
   /** SU-1: `from` is null for a member's first status (`direction` initial). */
   'tier.changed': { memberId: string; from: string | null; to: string; direction: 'up' | 'down' | 'initial'; month: string };
   /** DN: a verified request and the marketing cells it decides, each from its effective instant. */

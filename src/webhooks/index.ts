@@ -8,13 +8,16 @@ export {
   type WebhookPayload,
   type PointsEventData,
 } from './events.js';
-export { publishWebhookEvent, publishPointsPosted, publishLedgerPostings, type WebhookEvent, type PointsPosting } from './publish.js';
+export { publishWebhookEvent, publishWebhookEvents, type WebhookEvent, type AnyWebhookEvent } from './publish.js';
+export { publishPointsPosted, publishLedgerPostings, publishPointsExpired, type PointsPosting } from './points-events.js';
 export {
   createSubscription,
   listSubscriptions,
   subscriptionOrRefuse,
   disableSubscription,
   maxActiveSubscriptions,
+  subscriptionsDisabledBefore,
+  anySubscriberTo,
   type WebhookSubscription,
   type NewSubscription,
 } from './subscriptions.js';

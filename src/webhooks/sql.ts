@@ -44,6 +44,20 @@ export const subscribersOf = statement('webhooks.subscribersOf', `
   where program_key = $1 and disabled_at is null and $2 = any(events)
   order by id`);
 
+// Who receives any event of a batch: the active subscriptions of its programs to any of its types.
+export const subscribersOfAny = statement('webhooks.subscribersOfAny', `
+  select id, url, program_key, events from webhook_subscriptions
+  where program_key = any($1::text[]) and disabled_at is null and events && $2::text[]
+  order by id`);
+
+// Whether any program's active subscription names type $1: a job skips building events nobody gets.
+export const anySubscriber = statement('webhooks.anySubscriber', `
+  select exists (select 1 from webhook_subscriptions where disabled_at is null and $1 = any(events)) as subscribed`);
+
 // What the deliverer needs to sign and send one delivery.
 export const signingKey = statement('webhooks.signingKey', `
   select url, secret, disabled_at is not null as disabled from webhook_subscriptions where id = $1`);
+
+// Retention: subscriptions disabled before $1, whose failed deliveries nothing can replay.
+export const disabledBefore = statement('webhooks.disabledBefore', `
+  select id from webhook_subscriptions where disabled_at < $1 order by id`);

@@ -95,3 +95,14 @@ function toSubscription(row: sql.SubscriptionRow): WebhookSubscription {
     disabledAt: row.disabled_at,
   };
 }
+
+/** The subscriptions disabled before `before` (of every program): their failed deliveries are settled. */
+export async function subscriptionsDisabledBefore(q: Queryable, before: Temporal.Instant): Promise<string[]> {
+  return (await q.query<{ id: string }>(sql.disabledBefore, [before.toString()])).map((r) => r.id);
+}
+
+/** Whether an active subscription of any program names `type` (for jobs that cover every program). */
+export async function anySubscriberTo(q: Queryable, type: WebhookEventType): Promise<boolean> {
+  const [row] = await q.query<{ subscribed: boolean }>(sql.anySubscriber, [type]);
+  return row?.subscribed ?? false;
+}

@@ -230,6 +230,7 @@ describeApi(
         assert.ok(value, `the matrix knows a value for :${name}; add one to pathValues`);
         url = url.replace(`:${name}`, await value());
       }
+      url += queries[route]?.() ?? '';
       const token = endsTheSession.has(route) ? await throwawayTokenOf(principal) : tokenOf(principal);
       const headers = { ...as(token), ...(method === 'POST' ? { 'idempotency-key': uniqueExternalId('authz') } : {}) };
       if (method === 'GET' || method === 'DELETE') return { method, url, headers };
@@ -255,6 +256,12 @@ describeApi(
     }
 
     const endsTheSession = new Set(['DELETE /v1/auth/sessions/current']);
+
+    /** Query strings by route (default none): a valid one, so a caller let through gets the real answer. */
+    const queries: Record<string, () => string> = {
+      // Finance (#8): A's program from January to the matrix clock's month, in the program's zone.
+      'GET /v1/programs/:program/liability': () => `?from=2026-01&to=${ctx.clock.now().toZonedDateTimeISO('Asia/Tokyo').toPlainDate().toPlainYearMonth().toString()}`,
+    };
 
     let draw: Promise<string> | undefined;
     const pathValues: Record<string, () => string | Promise<string>> = {

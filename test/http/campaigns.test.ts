@@ -1,52 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { as, call, describeApi, enrol, problemCode, type ApiContext } from '../support/api.js';
+import { as, call, describeApi, problemCode, type ApiContext } from '../support/api.js';
+import { contractEvent as event, givenLine, nextSerial, talkServices } from '../support/campaign-lines.js';
 import { givenMemberLogIn } from '../support/principals.js';
 
 /** GG end to end through the API: eligibility with reasons, applications, benefits, lifecycle, export rows. */
 const GG = '/v1/campaigns/giga-gakuwari';
-let serial = 0;
-
-interface LineSpec {
-  origin?: 'new' | 'mnp' | 'upgrade';
-  plan?: string;
-  services?: string[];
-  birthDate?: string;
-  personId?: string;
-  familyGroup?: string;
-  network?: string;
-  sharedDataRole?: 'none' | 'parent' | 'child';
-  at?: string;
-}
-
-const talkServices = ['two-year-contract', 'data-pack-standard-5', 'basic-pack'];
-
-async function event(ctx: ApiContext, externalId: string, type: string, data: Record<string, unknown>, at: string) {
-  serial += 1;
-  const response = await call(ctx.app, 'POST', '/v1/programs/softbank/events', { events: [{ id: `ev-${serial}`, type, member: { externalId }, occurredAt: at, data }] });
-  assert.equal(response.statusCode, 200, response.body);
-  const result = response.json<{ results: { status: string; message?: string }[] }>().results[0];
-  assert.equal(result?.status, 'applied', response.body);
-}
-
-async function givenLine(ctx: ApiContext, spec: LineSpec = {}): Promise<{ member: string; externalId: string; line: string }> {
-  serial += 1;
-  const externalId = `SB-${process.pid}-${serial}`;
-  const member = await enrol(ctx.app, 'softbank', { externalId });
-  const line = `L-${serial}`;
-  await event(ctx, externalId, 'contract.started', {
-    contractId: line,
-    type: 'mobile',
-    plan: spec.plan ?? 'talk-unlimited',
-    services: spec.services ?? talkServices,
-    familyGroup: spec.familyGroup,
-    user: { personId: spec.personId ?? `P-${serial}`, birthDate: spec.birthDate ?? '1995-04-01' },
-    device: { purchased: true, network: spec.network ?? 'LTE' },
-    origin: spec.origin ?? 'new',
-    sharedDataRole: spec.sharedDataRole ?? 'none',
-  }, spec.at ?? '2016-03-01T10:00:00+09:00');
-  return { member, externalId, line };
-}
 
 const apply = (ctx: ApiContext, body: Record<string, unknown>, headers: Record<string, string> = {}) => call(ctx.app, 'POST', `${GG}/applications`, body, headers);
 
@@ -102,7 +61,7 @@ describeApi(
     });
 
     it('GG-8, GG-9: a family discount ends with the U25 (discount to the month before, data through the month)', async () => {
-      const group = `FG-${serial}`;
+      const group = `FG-${nextSerial()}`;
       const u25 = await givenLine(ctx, { familyGroup: group });
       const mother = await givenLine(ctx, { familyGroup: group, birthDate: '1970-01-01', origin: 'mnp' });
       assert.equal((await apply(ctx, { member: u25.member, line: u25.line, role: 'u25', option: 'data' })).statusCode, 201);
@@ -120,6 +79,7 @@ describeApi(
     });
 
     it('members apply for themselves only; another member is 404 and the refusal detail is in their language', async () => {
+      const serial = nextSerial();
       const owner = await givenMemberLogIn(ctx, 'softbank', { name: 'Gaku Gakuwari', email: `gaku-${serial}@example.jp` });
       const other = await givenMemberLogIn(ctx, 'softbank', { name: 'Other Person', email: `other-${serial}@example.jp` });
       await event(ctx, owner.externalId, 'contract.started', { contractId: 'OWN-1', type: 'mobile', plan: 'talk-unlimited', services: talkServices, user: { personId: `PO-${serial}`, birthDate: '1960-01-01' }, device: { purchased: true, network: 'LTE' }, origin: 'new' }, '2016-03-01T10:00:00+09:00');
@@ -129,6 +89,48 @@ describeApi(
       const byOwner = await apply(ctx, { member: owner.memberId, line: 'OWN-1', role: 'u25', option: 'data' }, as(owner.token));
       assert.equal(byOwner.statusCode, 422);
       assert.match(byOwner.json<{ detail: string }>().detail, /25 歳以下/);
+    });
+
+    it('GET /v1/members/{id}/contracts shows each line as contract events describe it, to the member only of their own', async () => {
+      const n = nextSerial();
+      const owner = await givenMemberLogIn(ctx, 'softbank', { name: 'Line Owner', email: `line-owner-${n}@example.jp` });
+      const other = await givenMemberLogIn(ctx, 'softbank', { name: 'Line Other', email: `line-other-${n}@example.jp` });
+      await event(ctx, owner.externalId, 'contract.started', {
+        contractId: `KID-${n}`, type: 'mobile', plan: 'talk-unlimited', services: talkServices, familyGroup: `FG-${n}`,
+        user: { personId: `P-KID-${n}`, birthDate: '2005-05-05' }, holder: { personId: `P-PARENT-${n}` },
+        device: { purchased: true, network: 'LTE' }, origin: 'mnp', sharedDataRole: 'child', discounts: ['heart-friend'],
+      }, '2016-03-01T10:00:00+09:00');
+      await event(ctx, owner.externalId, 'contract.started', { contractId: `BARE-${n}`, type: 'mobile' }, '2016-03-02T10:00:00+09:00');
+      await event(ctx, owner.externalId, 'contract.changed', { contractId: `KID-${n}`, corporate: false, device: { purchased: false } }, '2016-03-03T10:00:00+09:00');
+
+      const path = `/v1/members/${owner.memberId}/contracts`;
+      const byOperator = await call(ctx.app, 'GET', path);
+      assert.equal(byOperator.statusCode, 200, byOperator.body);
+      const [kid, bare] = byOperator.json<Record<string, unknown>[]>();
+      const lineOf = (c: Record<string, unknown> | undefined) =>
+        c && (({ id, familyGroup, user, holder, device, origin, originAt, corporate, sharedDataRole, discounts }) => ({ id, familyGroup, user, holder, device, origin, originAt, corporate, sharedDataRole, discounts }))(c);
+      assert.deepEqual(lineOf(kid), {
+        id: `KID-${n}`,
+        familyGroup: `FG-${n}`,
+        user: { personId: `P-KID-${n}`, birthDate: '2005-05-05' },
+        holder: { personId: `P-PARENT-${n}`, birthDate: null },
+        device: { purchased: false, network: null },
+        origin: 'mnp',
+        originAt: '2016-03-01T01:00:00Z',
+        corporate: false,
+        sharedDataRole: 'child',
+        discounts: ['heart-friend'],
+      });
+      assert.deepEqual(lineOf(bare), { id: `BARE-${n}`, familyGroup: null, user: null, holder: null, device: null, origin: null, originAt: null, corporate: null, sharedDataRole: null, discounts: null });
+      assert.ok(!('line' in (kid ?? {})), 'the stored document is not shown as it is, only the fields the schema names');
+
+      const byOwner = await call(ctx.app, 'GET', path, undefined, as(owner.token));
+      assert.equal(byOwner.statusCode, 200);
+      assert.deepEqual(byOwner.json(), byOperator.json());
+      const byOther = await call(ctx.app, 'GET', path, undefined, as(other.token));
+      assert.equal(byOther.statusCode, 404);
+      assert.equal(problemCode(byOther), 'not_found');
+      assert.doesNotMatch(byOther.body, /P-KID|2005-05-05/);
     });
 
     it('bad input changes nothing: unknown campaign 404, unknown line 422, unknown role 400', async () => {

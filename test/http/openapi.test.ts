@@ -32,6 +32,8 @@ const contract = [
   ['post', '/v1/campaigns/{campaign}/applications'],
   ['get', '/v1/campaigns/{campaign}/applications/{applicationId}'],
   ['get', '/v1/members/{id}/benefits'],
+  // issue 8 (finance)
+  ['get', '/v1/programs/{program}/liability'],
 ];
 
 describeApi('OpenAPI document', (ctx) => {
@@ -49,6 +51,15 @@ describeApi('OpenAPI document', (ctx) => {
       const body = doc.paths[path].post.requestBody.content['application/json'];
       assert.ok(body.schema.examples?.length || body.examples || body.example, `${path} has an example`);
     }
+    // The liability report: from and to are required months, and the one 200 is JSON or CSV.
+    const liability = doc.paths['/v1/programs/{program}/liability'].get;
+    const query = liability.parameters.filter((p: { in: string }) => p.in === 'query');
+    assert.deepEqual(query.map((p: { name: string; required: boolean; schema: { pattern: string } }) => [p.name, p.required, p.schema.pattern]), [
+      ['from', true, '^\\d{4}-(0[1-9]|1[0-2])$'],
+      ['to', true, '^\\d{4}-(0[1-9]|1[0-2])$'],
+    ]);
+    assert.deepEqual(Object.keys(liability.responses['200'].content), ['application/json', 'text/csv']);
+    assert.deepEqual(Object.keys(liability.responses).sort(), ['200', '400', '401', '403', '404']);
     const ui = await ctx.app.inject({ method: 'GET', url: '/docs/' });
     assert.equal(ui.statusCode, 200);
   });

@@ -243,6 +243,29 @@ describeApi('privacy: personal-data export and erasure (#7)', (ctx) => {
     });
   });
 
+  it('exports the lines of a member’s contracts, and erases the birth dates of their users and holders everywhere (#5)', async () => {
+    const n = `${process.pid}x${(people += 1)}`;
+    const externalId = uniqueExternalId('privacy-line');
+    const memberId = ok(await call(ctx.app, 'POST', '/v1/programs/softbank/members', { externalId }), 201).id as string;
+    // Birth dates no other row of the database holds, so finding them anywhere is finding this line.
+    const [userBirth, holderBirth] = ['2004-11-23', '1969-12-13'];
+    const started = {
+      id: `evt-line-${n}`, type: 'contract.started', member: { externalId }, occurredAt: '2026-04-01T10:00:00+09:00',
+      data: { contractId: `LINE-${n}`, type: 'mobile', plan: 'talk-unlimited', user: { personId: `P-U-${n}`, birthDate: userBirth }, holder: { personId: `P-H-${n}`, birthDate: holderBirth }, origin: 'new' },
+    };
+    assert.equal(ok(await call(ctx.app, 'POST', '/v1/programs/softbank/events', { events: [started] })).results[0].status, 'applied');
+    const [exported] = ok(await personalData(ctx, memberId)).sections.contracts;
+    assert.deepEqual([exported.line.user, exported.line.holder, exported.line.origin], [{ personId: `P-U-${n}`, birthDate: userBirth }, { personId: `P-H-${n}`, birthDate: holderBirth }, 'new']);
+    assert.deepEqual((await tablesNaming(ctx, [userBirth, holderBirth])).sort(), ['member_contracts', 'member_events']);
+
+    ok(await erase(ctx, memberId));
+    assert.deepEqual(await tablesNaming(ctx, [userBirth, holderBirth]), [], 'tables that still hold a birth date of the line');
+    const [line] = ok(await call(ctx.app, 'GET', `/v1/members/${memberId}/contracts`));
+    assert.deepEqual([line.user, line.holder, line.origin], [{ personId: `P-U-${n}`, birthDate: null }, { personId: `P-H-${n}`, birthDate: null }, 'new']);
+    const [after] = ok(await personalData(ctx, memberId)).sections.contracts;
+    assert.deepEqual([after.line.user, after.line.holder], [{ personId: `P-U-${n}` }, { personId: `P-H-${n}` }]);
+  });
+
   it('ends the member’s sessions: their token answers 401', async () => {
     const person = await givenPerson(ctx);
     ok(await personalData(ctx, person.memberId, as(person.token)));

@@ -3,6 +3,7 @@ import { before, after } from 'node:test';
 import type { FastifyBaseLogger, LightMyRequestResponse } from 'fastify';
 import { Temporal } from 'temporal-polyfill';
 import { TestClock } from '../../src/clock.js';
+import type { RetentionPolicy } from '../../src/config.js';
 import type { App } from '../../src/http/app.js';
 import { assembleApp } from '../../src/http/assemble.js';
 import { openCountryDatabase } from '../../src/http/client-country.js';
@@ -37,6 +38,8 @@ export interface ApiOptions {
   countryDatabase?: string;
   /** The server's log (quiet when absent). */
   logger?: FastifyBaseLogger;
+  /** The deployment's retention (POINTBOOK_RETENTION_*); default decision 46's. */
+  retention?: RetentionPolicy;
 }
 
 export function describeApi(title: string, body: (ctx: ApiContext) => void, options: ApiOptions = {}): void {
@@ -77,6 +80,7 @@ export function describeApi(title: string, body: (ctx: ApiContext) => void, opti
         publicUrl: 'https://portal.pointbook.test',
         countries: options.countryDatabase ? await openCountryDatabase(options.countryDatabase) : undefined,
         logger: options.logger,
+        retention: options.retention,
       }));
     });
     after(async () => {

@@ -25,7 +25,7 @@ export async function postForEvent(
     if (tolerate.includes(result.status)) return undefined;
     return rejectLedger(result);
   });
-  await publishLedgerPostings(tx, program.key, ops, posted, now);
+  await publishLedgerPostings(tx, program.key, ops, results, now);
   return posted;
 }
 

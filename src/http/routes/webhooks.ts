@@ -63,7 +63,9 @@ const signing =
   'Each delivery is a POST of `{id, type, program, occurredAt, data}` (ids and amounts, never personal data) with ' +
   '`Pointbook-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>" keyed by the secret>` and `Pointbook-Event-Id` ' +
   `(the same for every copy of an event: drop repeats). 2xx within 10 s is delivered; anything else is retried after 1, 2, 4, … minutes, ` +
-  `at most hourly, ${webhookMaxAttempts} attempts in all.`;
+  `at most hourly, ${webhookMaxAttempts} attempts in all. ` +
+  'Points events carry `{memberId, transactionId, points, kind, balance: {available, pending}}`; `points.expired` adds the ' +
+  "bucket's `expiresAt` (also its occurredAt) and `lotClass`, one event per expired bucket, whether the nightly expiry or a debit expired it.";
 
 export function webhookRoutes(app: App, deps: AppDeps): void {
   app.get(
@@ -132,6 +134,9 @@ export function webhookRoutes(app: App, deps: AppDeps): void {
       schema: {
         tags: ['webhooks'],
         summary: "A webhook's delivery log, newest first",
+        description:
+          'Delivered deliveries are kept for the retention of the deployment (POINTBOOK_RETENTION_DELIVERED_WEBHOOK_DAYS, default 30 days); ' +
+          'failed ones until a replay of their event is delivered, or the webhook is disabled, and that retention has passed.',
         params: WebhookParams,
         querystring: Type.Object(
           { limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })), cursor: Type.Optional(Type.String({ maxLength: 200 })) },

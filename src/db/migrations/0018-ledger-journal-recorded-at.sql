@@ -1,0 +1,11 @@
+-- Finance (#8): the points liability report needs the month of a posting, which is its journal
+-- row's recorded_at. It joins with the journal only the transactions recorded since the first month
+-- it shows (and, for the lots, since the end of the last); older postings need no month. This index
+-- finds those recent rows (docs/decisions.md 49).
+--
+-- BRIN, not B-tree: journal rows are appended in recorded_at order (the program clock only moves
+-- forward), so block ranges summarise well, the index is a few kB per 10^6 rows, and an insert
+-- into the unsummarised tail costs nothing, where a B-tree would add a write to every ledger
+-- operation on the hot path (PERFORMANCE.md W1, W2). Ranges summarise on vacuum or, with
+-- autosummarize, soon after they fill; an unsummarised range is always read, so the tail stays exact.
+create index ledger_journal_recorded_at on ledger_journal using brin (recorded_at) with (autosummarize = on);
