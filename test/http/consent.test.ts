@@ -140,6 +140,7 @@ describeApi(
       });
       const before = await ctx.db.transaction((tx) => sendMarketingEmail(tx, sonet, offer('キャンペーンのご案内'), { now: ctx.clock.now(), actor: 'test' }));
       assert.equal(before.suppressedBy, null);
+      ctx.deliverEmail();
       await ctx.mailbox.waitFor(email, (mail) => mail.subject.includes('キャンペーンのご案内'));
 
       const stop = status(await request(ctx, member.id, { kind: 'do_not_solicit', channel: 'phone', scope: 'all', takenBy: 'staff', verification: member.verification }), 201);

@@ -6,6 +6,7 @@ import { TestClock } from '../../src/clock.js';
 import type { RetentionPolicy } from '../../src/config.js';
 import type { App } from '../../src/http/app.js';
 import { assembleApp } from '../../src/http/assemble.js';
+import type { Deliverer } from '../../src/notifications/index.js';
 import { openCountryDatabase } from '../../src/http/client-country.js';
 import { loadPrograms, type Program } from '../../src/programs/index.js';
 import { describeStorage, type StorageContext } from './databases.js';
@@ -19,6 +20,11 @@ export interface ApiContext extends StorageContext {
   readonly clock: TestClock;
   /** The SMTP server the app sends to (with `options.mailbox`). */
   readonly mailbox: Mailbox;
+  /**
+   * Sends what waits in the outbox now. The app's own writes do this on commit; a test writing to
+   * the outbox through `db` directly (not through the app) calls it, as the commit would.
+   */
+  deliverEmail(): void;
 }
 
 /**
@@ -45,6 +51,7 @@ export interface ApiOptions {
 export function describeApi(title: string, body: (ctx: ApiContext) => void, options: ApiOptions = {}): void {
   describeStorage(title, (storage) => {
     let app: App | undefined;
+    let mailer: Deliverer | undefined;
     let mailbox: Mailbox | undefined;
     const clock = new TestClock(options.start ? Temporal.Instant.from(options.start) : START);
     const ctx: ApiContext = {
@@ -66,10 +73,11 @@ export function describeApi(title: string, body: (ctx: ApiContext) => void, opti
         return mailbox;
       },
       clock,
+      deliverEmail: () => mailer?.kick(),
     };
     before(async () => {
       if (options.mailbox) mailbox = await openMailbox();
-      ({ app } = await assembleApp({
+      ({ app, mailer } = await assembleApp({
         db: storage.db,
         programs: [...loadPrograms('examples/programs'), ...(options.extraPrograms?.() ?? [])],
         clock,
