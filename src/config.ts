@@ -39,6 +39,8 @@ export interface Config {
   readonly geoipDb: string | undefined;
   /** How long finished messages and ended credentials are kept (the daily `retention` job). */
   readonly retention: RetentionPolicy;
+  /** G4: request limits per flow, per member and per client address (POINTBOOK_RATE_LIMIT_*). */
+  readonly rateLimits: RateLimits;
 }
 
 /** Days after which the `retention` job deletes what is no longer of use (decision 46). */
@@ -73,6 +75,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       deliveredWebhookDays: days(env.POINTBOOK_RETENTION_DELIVERED_WEBHOOK_DAYS, defaultRetention.deliveredWebhookDays, 'POINTBOOK_RETENTION_DELIVERED_WEBHOOK_DAYS'),
       endedCredentialDays: days(env.POINTBOOK_RETENTION_ENDED_CREDENTIAL_DAYS, defaultRetention.endedCredentialDays, 'POINTBOOK_RETENTION_ENDED_CREDENTIAL_DAYS'),
     }),
+    rateLimits: readRateLimits(env),
   });
 }
 
@@ -90,4 +93,77 @@ function integer(raw: string | undefined, fallback: number, name: string): numbe
     throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   }
   return value;
+}
+
+// ---- Rate limits (RELIABILITY.md G4, decision 60) ----
+
+/** The business flows limited on their own; every other mutating route is `default`. */
+export const rateLimitFlows = ['login', 'password_reset', 'signup', 'entry', 'redemption', 'application', 'default'] as const;
+export type RateLimitFlow = (typeof rateLimitFlows)[number];
+
+/** At most `limit` requests in a window of `windowSeconds` that starts with the first of them. */
+export interface Quota {
+  readonly limit: number;
+  readonly windowSeconds: number;
+}
+
+/**
+ * `member`: the member a request acts for (the logged-in member, the `{id}` of the path or the
+ * `member` of the body), or the email typed into an anonymous log-in, reset or sign-up. `ip`: the
+ * client address (a /64 for IPv6), for members and anonymous callers only: operators share a call
+ * centre's address. null: no limit in that scope.
+ */
+export interface FlowLimits {
+  readonly member: Quota | null;
+  readonly ip: Quota | null;
+}
+
+export type RateLimits = Readonly<Record<RateLimitFlow, FlowLimits>>;
+
+const quota = (limit: number, windowSeconds: number): Quota => Object.freeze({ limit, windowSeconds });
+const HOUR = 3_600;
+
+/**
+ * Defaults generous enough for carrier-grade NAT (many members behind one address) and tight
+ * enough that a script is stopped within the hour. Log-in has no per-account limit here: F1's
+ * failure throttle (accounts/throttle.ts) is that limit, and counting right passwords too would let
+ * anyone lock an owner out.
+ */
+export const defaultRateLimits: RateLimits = Object.freeze({
+  login: Object.freeze({ member: null, ip: quota(300, 900) }),
+  password_reset: Object.freeze({ member: quota(5, HOUR), ip: quota(50, HOUR) }),
+  signup: Object.freeze({ member: quota(5, HOUR), ip: quota(50, HOUR) }),
+  entry: Object.freeze({ member: quota(20, HOUR), ip: quota(300, HOUR) }),
+  redemption: Object.freeze({ member: quota(20, HOUR), ip: quota(300, HOUR) }),
+  application: Object.freeze({ member: quota(20, HOUR), ip: quota(300, HOUR) }),
+  default: Object.freeze({ member: quota(120, 60), ip: quota(600, 60) }),
+});
+
+/**
+ * POINTBOOK_RATE_LIMIT_<FLOW>_<MEMBER|IP> (e.g. POINTBOOK_RATE_LIMIT_REDEMPTION_MEMBER=20/1h):
+ * `<requests>/<window>` with the window in s, m, h or d, or `off`. Unset: the default above.
+ */
+export function readRateLimits(env: NodeJS.ProcessEnv): RateLimits {
+  const entries = rateLimitFlows.map((flow) => {
+    const limits = defaultRateLimits[flow];
+    const name = (scope: string) => `POINTBOOK_RATE_LIMIT_${flow.toUpperCase()}_${scope}`;
+    return [flow, Object.freeze({ member: parseQuota(env[name('MEMBER')], limits.member, name('MEMBER')), ip: parseQuota(env[name('IP')], limits.ip, name('IP')) })];
+  });
+  return Object.freeze(Object.fromEntries(entries) as Record<RateLimitFlow, FlowLimits>);
+}
+
+const windowUnits: Record<string, number> = { s: 1, m: 60, h: HOUR, d: 86_400 };
+
+function parseQuota(raw: string | undefined, fallback: Quota | null, name: string): Quota | null {
+  if (raw === undefined || raw === '') return fallback;
+  if (raw === 'off') return null;
+  const match = /^(\d{1,9})\/(\d{1,6})([smhd])$/.exec(raw);
+  const unit = match?.[3] === undefined ? undefined : windowUnits[match[3]];
+  const limit = Number(match?.[1]);
+  const windowSeconds = Number(match?.[2]) * (unit ?? 0);
+  // A limit on everything: windows up to 30 days, at least one request in one.
+  if (!match || unit === undefined || limit < 1 || windowSeconds < 1 || windowSeconds > 30 * 86_400) {
+    throw new Error(`${name} must be <requests>/<window> such as 20/1h (window in s, m, h or d, at most 30d) or off, got "${raw}"`);
+  }
+  return quota(limit, windowSeconds);
 }

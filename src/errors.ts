@@ -76,6 +76,7 @@ export const refusals = {
   // Accounts (FL-1)
   login_failed: { status: 401, en: 'The email or the password is wrong', ja: 'メールアドレスまたはパスワードが違います' },
   too_many_attempts: { status: 429, en: 'Too many attempts; try again later', ja: '試行回数が多すぎます。しばらくしてからお試しください' },
+  rate_limited: { status: 429, en: 'Too many requests; try again later', ja: 'リクエストが多すぎます。しばらくしてからお試しください' },
   account_pending: {
     status: 403,
     en: 'The sign-up is being checked against the contract',
@@ -114,6 +115,8 @@ export const refusals = {
   // Campaigns (#5, GG-1..GG-12)
   unknown_campaign: { status: 404, en: 'No such campaign', ja: 'キャンペーンが見つかりません' },
   unknown_line: { status: 422, en: 'The member has no such line', ja: '指定の回線が見つかりません' },
+  // Operator console (#8)
+  simulator_busy: { status: 503, en: 'A scenario is already running on this server; try again when it ends', ja: 'このサーバーでは別のシナリオを実行中です。終了後にもう一度お試しください' },
 } as const satisfies Record<string, { status: number; en: string; ja: string }>;
 
 export type RefusalCode = keyof typeof refusals;

@@ -9,9 +9,10 @@ import { Temporal } from 'temporal-polyfill';
 import { getBalance } from '../src/ledger/index.js';
 import { enrolMember } from '../src/members/index.js';
 import { loadPrograms, syncPrograms } from '../src/programs/index.js';
+import { pointbookCommand } from './support/server-process.js';
 
 const env = { ...process.env, DATABASE_URL: '', POINTBOOK_LOG_LEVEL: 'warn' };
-const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env, encoding: 'utf8', timeout: 120_000 });
+const cli = (args: string[]) => spawnSync(process.execPath, [...pointbookCommand, ...args], { env, encoding: 'utf8', timeout: 180_000 });
 
 describe('pointbook import', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pointbook-import-'));

@@ -4,23 +4,27 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { pointbookCommand } from './support/server-process.js';
 
 /**
  * The product as a person runs it: the `pointbook` CLI on an empty data directory (PGlite),
  * exactly what `npm start` does, driven over real HTTP.
  */
-const cli = ['--import', 'tsx', 'src/cli/main.ts'];
+const cli = pointbookCommand;
 const env = { ...process.env, DATABASE_URL: '', POINTBOOK_ADMIN_TOKEN: '', POINTBOOK_LOG_LEVEL: 'warn' };
 
 function runCli(args: string[]) {
-  return spawnSync(process.execPath, [...cli, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  return spawnSync(process.execPath, [...cli, ...args], { env, encoding: 'utf8', timeout: 180_000 });
 }
 
 async function startServer(dataDir: string): Promise<{ child: ChildProcess; base: string; token: string }> {
   const child = spawn(process.execPath, [...cli, 'serve', '--data', dataDir, '--port', '0', '--test-clock', '2026-03-01T00:00:00+09:00'], { env });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL'); // a server left running would keep the test process alive
+      reject(new Error(`server did not start:\n${output}`));
+    }, 180_000);
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stdout?.on('data', (chunk: Buffer) => {
       output += chunk.toString();

@@ -17,6 +17,7 @@ const keyedOtherwise: Record<string, string> = {
   signups: 'an applicant is not a member until the sign-up is verified; keyed by its own id',
   campaign_person_claims: 'GG-6 one line per person: the way in from (program, campaign, person); distributed by its own key',
   outbox_messages: 'recipients need not be members (applicants); keyed by its own id, found by the deliverer by due time',
+  ledger_chain: 'the hash chain over every transaction, in seal order: keyed by its position (one chain per database; decision 59)',
 };
 
 const constraints = statement('test.schema.constraints', `

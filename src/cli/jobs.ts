@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { Temporal } from 'temporal-polyfill';
+import { auditWrites } from '../audit/index.js';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { refusal } from '../errors.js';
@@ -39,7 +40,8 @@ export function registerJobCommands(program: Command, config: Config): void {
     if (job !== 'expire' && job !== 'retention' && !target) {
       throw refusal('unknown_program', `give --program, one of ${registry.list().map((p) => p.key).join(', ')}`);
     }
-    const db = await openMigratedDb(config, options);
+    // J1: the run's changes write audit rows, as from the server.
+    const db = auditWrites(await openMigratedDb(config, options));
     const bar = progressBar(job);
     bar.start();
     try {

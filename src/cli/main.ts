@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { readConfig } from '../config.js';
 import { Refusal } from '../errors.js';
 import { invariants, verifyLedger } from '../ledger/index.js';
+import { checkChain, registerAuditCommands, withChainOptions, type ChainOptions } from './audit.js';
 import { describeDb, openMigratedDb, type StorageOptions } from './database.js';
 import { registerExportCommands } from './export.js';
 import { registerSweepstakesCommands } from './sweepstakes.js';
@@ -54,23 +55,32 @@ program
   });
 
 const ledger = program.command('ledger').description('the points ledger');
-withStorage(ledger.command('verify').description(`prove the ledger's invariants; exits 1 on any violation:\n  - ${invariants.join('\n  - ')}`)).action(
-  async (options: StorageOptions) => {
-    const db = await openMigratedDb(config, options);
+withStorage(
+  withChainOptions(
+    ledger
+      .command('verify')
+      .description(`prove the ledger's invariants, then seal and check its hash chain (J2); exits 1 on any violation:\n  - ${invariants.join('\n  - ')}`),
+  ),
+).action(async (options: ChainOptions) => {
+  const db = await openMigratedDb(config, options);
+  try {
     const violations = await verifyLedger(db);
-    await db.close();
     for (const v of violations) {
       process.stdout.write(`VIOLATION: ${v.invariant}\n${v.rows.map((r) => `  ${JSON.stringify(r)}`).join('\n')}\n`);
     }
     process.stdout.write(violations.length === 0 ? `ledger verified: ${invariants.length} invariants hold\n` : '');
-    process.exitCode = violations.length === 0 ? 0 : 1;
-  },
-);
+    const chained = await checkChain(db, 'ledger', options);
+    process.exitCode = violations.length === 0 && chained ? 0 : 1;
+  } finally {
+    await db.close();
+  }
+});
 
 registerJobCommands(program, config);
 registerImportCommand(program, config);
 registerExportCommands(program, config);
 registerSweepstakesCommands(program, config);
+registerAuditCommands(program, config);
 
 try {
   await program.parseAsync();

@@ -43,6 +43,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
     trustProxy: config.trustProxy,
     retention: config.retention,
     countries,
+    rateLimits: config.rateLimits,
   });
   // On the wall clock the scheduler follows time; on a test clock, jobs run as the clock is moved.
   if (!testClock) scheduler.start();

@@ -31,6 +31,14 @@ export async function openPostgres(connectionString: string, poolSize: number): 
     query: (stmt, values) => run(pool, stmt, values),
     transaction: async (fn) => {
       const client = await pool.connect();
+      // A checked-out client whose connection dies emits 'error' with no pool listener attached:
+      // unheard, that is an uncaught exception ending the process (C2: a lost connection must be
+      // an unknown outcome, not a crash). The query in flight rejects too, which is what fn sees.
+      let broken: unknown;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const scoped: Queryable = {
@@ -43,10 +51,14 @@ export async function openPostgres(connectionString: string, poolSize: number): 
         await client.query('commit');
         return result;
       } catch (error) {
-        await client.query('rollback').catch(() => {});
+        await client.query('rollback').catch((rollbackError: unknown) => {
+          broken ??= rollbackError;
+        });
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        // A broken connection goes out of the pool rather than back to it.
+        client.release(broken instanceof Error ? broken : undefined);
       }
     },
     exec: async (sql) => {

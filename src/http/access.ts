@@ -42,9 +42,13 @@ export const accessTable: Readonly<Record<string, Access>> = {
   // Programs
   'GET /v1/programs': { roles: staff },
   'GET /v1/programs/:program/rewards': { member: 'program', roles: staff },
+  // What the portal shows before log-in (#8): names, sign-up kinds, bill-credit step and cap.
+  'GET /v1/programs/:program/portal': open,
 
   // Members
   'POST /v1/programs/:program/members': { roles: ['support'] },
+  // Who may open a member's page may find one: exact external id, email or phone (#8).
+  'GET /v1/programs/:program/members': { roles: ['support', 'finance'] },
   'GET /v1/members/:id': { member: 'self', roles: ['support', 'finance'] },
   'GET /v1/members/:id/memberships': { member: 'self', roles: ['support', 'finance'] },
   'GET /v1/members/:id/contracts': { member: 'self', roles: ['support', 'finance'] },
@@ -62,6 +66,7 @@ export const accessTable: Readonly<Record<string, Access>> = {
   'GET /v1/members/:id/redemptions': { member: 'self', roles: ['support', 'finance'] },
   'POST /v1/members/:id/redemptions/:redemptionId/refunds': { roles: ['support', 'finance'] },
   'POST /v1/members/:id/step-up-keys': { member: 'self', roles: ['support'] },
+  'GET /v1/members/:id/bill-credit': { member: 'self', roles: ['support', 'finance'] },
 
   // Consent (DN-1..DN-8)
   'POST /v1/members/:id/contact-requests': { member: 'self', roles: ['support'] },
@@ -109,10 +114,16 @@ export const accessTable: Readonly<Record<string, Access>> = {
   // Finance (#8): the points liability, from postings
   'GET /v1/programs/:program/liability': { roles: ['finance'] },
 
+  // The console's simulator and definition checks (#8): who owns definitions; a scratch database, never the live one.
+  'POST /v1/simulations': { roles: ['marketing'] },
+  'POST /v1/programs/:program/definition-checks': { roles: ['marketing'] },
+
   // Integration and operations: the API token and admins
   'POST /v1/programs/:program/events': { roles: [] },
   'POST /v1/programs/:program/jobs/:job/runs': { roles: [] },
   'GET /v1/programs/:program/jobs/runs': { roles: staff },
+  // J1: the audit log; admins only, as it shows every operator's actions and addresses (decision 58)
+  'GET /v1/audit': { roles: [] },
   'GET /v1/test-clock': { roles: [] },
   'POST /v1/test-clock': { roles: [] },
 };

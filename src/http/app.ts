@@ -4,15 +4,18 @@ import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/typ
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type RawServerDefault } from 'fastify';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock, TestClock } from '../clock.js';
-import type { RetentionPolicy } from '../config.js';
+import type { RateLimits, RetentionPolicy } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Scheduler } from '../jobs/scheduler.js';
 import type { ProgramRegistry } from '../programs/index.js';
 import type { AccountsEnv } from '../accounts/index.js';
 import { accessRule } from './access.js';
+import { registerAuditScope } from './audit-scope.js';
 import { authenticator, authorize } from './auth.js';
 import type { CountryLocator } from './client-country.js';
-import { registerErrorHandling } from './errors.js';
+import { answerFrameworkError, registerErrorHandling } from './errors.js';
+import { refuseMalformedText } from './text-input.js';
+import { auditRoutes } from './routes/audit.js';
 import { authRoutes } from './routes/auth.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import { consentRoutes } from './routes/consent.js';
@@ -21,14 +24,18 @@ import { financeRoutes } from './routes/finance.js';
 import { healthRoutes } from './routes/health.js';
 import { jobRoutes } from './routes/jobs.js';
 import { memberRoutes } from './routes/members.js';
+import { memberSearchRoutes } from './routes/member-search.js';
 import { operatorRoutes } from './routes/operators.js';
 import { pointsRoutes } from './routes/points.js';
 import { privacyRoutes } from './routes/privacy.js';
 import { programRoutes } from './routes/programs.js';
+import { programInfoRoutes } from './routes/program-info.js';
 import { redemptionRoutes } from './routes/redemptions.js';
+import { simulatorRoutes } from './routes/simulator.js';
 import { sweepstakesRoutes } from './routes/sweepstakes.js';
 import { testClockRoutes } from './routes/test-clock.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { registerRateLimits } from './rate-limit.js';
 import { Problem } from './schemas.js';
 import { registerWeb } from './web.js';
 
@@ -49,6 +56,8 @@ export interface AppDeps {
   retention?: RetentionPolicy | undefined;
   /** SU-14: the operator's GeoIP country database (POINTBOOK_GEOIP_DB), when configured. */
   countries?: CountryLocator | undefined;
+  /** G4: limits per flow, member and address (POINTBOOK_RATE_LIMIT_*); none when absent. */
+  rateLimits?: RateLimits | undefined;
 }
 
 /**
@@ -62,10 +71,13 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyBaseLog
     // Ids of requests appear in logs and in 500 answers, so support can find the fault.
     requestIdHeader: 'x-request-id',
     bodyLimit: 1_048_576,
+    // A URL Fastify cannot decode (`%ZZ`, bad UTF-8) is refused before routing: as problem+json too.
+    frameworkErrors: answerFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
   app.setValidatorCompiler(TypeBoxValidatorCompiler);
   app.addSchema(Problem);
   registerErrorHandling(app);
+  refuseMalformedText(app);
 
   await app.register(swagger, {
     openapi: {
@@ -100,6 +112,9 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyBaseLog
     request.principal = await authenticate(request);
     authorize(access, request.principal, request.params as Record<string, string>);
   });
+  if (deps.rateLimits) registerRateLimits(app, { db: deps.db, clock: deps.clock, limits: deps.rateLimits });
+  // Last of the preHandlers: a rate-limit counter is bookkeeping, not a change to audit.
+  registerAuditScope(app, deps.clock);
 
   healthRoutes(app, deps);
   await app.register(async (v1) => {
@@ -119,6 +134,11 @@ export async function buildApp(deps: AppDeps, options: { logger?: FastifyBaseLog
     webhookRoutes(scoped, deps);
     sweepstakesRoutes(scoped, deps);
     campaignRoutes(scoped, deps);
+    // The console and portal (#8): member search, what the portal shows of a program, the simulator.
+    memberSearchRoutes(scoped, deps);
+    programInfoRoutes(scoped, deps);
+    simulatorRoutes(scoped, deps);
+    auditRoutes(scoped, deps);
   });
   await registerWeb(app);
   return app;

@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Transporter } from 'nodemailer';
+import { auditWrites } from '../audit/index.js';
 import type { Clock, TestClock } from '../clock.js';
-import type { RetentionPolicy } from '../config.js';
+import type { RateLimits, RetentionPolicy } from '../config.js';
 import type { Db } from '../db/index.js';
 import { createScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { createMailer, kickOnCommit, type Deliverer, type Mailer } from '../notifications/index.js';
@@ -32,6 +33,8 @@ export interface AssembleInput {
   retention?: RetentionPolicy | undefined;
   /** SU-14: the GeoIP country database (POINTBOOK_GEOIP_DB); sweepstakes without a gateway header need it. */
   countries?: CountryLocator | undefined;
+  /** G4: request limits (POINTBOOK_RATE_LIMIT_*); `pointbook serve` always passes them, tests when they test them. */
+  rateLimits?: RateLimits | undefined;
 }
 
 const quiet = { info: () => {}, error: () => {} };
@@ -52,7 +55,8 @@ export async function assembleApp(input: AssembleInput): Promise<{ app: App; sch
   const log = input.logger ?? quiet;
   const webhooks = createWebhookDeliverer({ db: input.db, clock: input.clock, log });
   const mailer = createMailer({ db: input.db, transport: input.mailTransport, from: input.mailFrom ?? defaultMailFrom, clock: input.clock, log });
-  const db = kickOnCommit(input.db, { webhook: () => webhooks.kick(), email: () => mailer.kick() });
+  // J1: requests and jobs write audit rows with their changes; the deliverers' bookkeeping (input.db) does not.
+  const db = kickOnCommit(auditWrites(input.db), { webhook: () => webhooks.kick(), email: () => mailer.kick() });
   const publicUrl = input.publicUrl ?? 'http://localhost:3000';
   const scheduler = createScheduler({ db, clock: input.clock, programs, log, publicUrl, retention: input.retention });
   const app = await buildApp(
@@ -66,6 +70,7 @@ export async function assembleApp(input: AssembleInput): Promise<{ app: App; sch
       scheduler,
       retention: input.retention,
       countries: input.countries,
+      rateLimits: input.rateLimits,
     },
     { logger: input.logger, trustProxy: input.trustProxy },
   );

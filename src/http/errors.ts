@@ -51,6 +51,14 @@ function describeValidation(error: FastifyError): { detail: string; errors: { fi
   return { detail, errors };
 }
 
+/**
+ * Fastify's `frameworkErrors`: what it refuses before routing (a URL it cannot decode, `%ZZ` or
+ * bad UTF-8) answers as problem+json like every other error.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  return problem(request, reply, 'invalid_request', error.message);
+}
+
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof Refusal) {

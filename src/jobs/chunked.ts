@@ -1,7 +1,8 @@
 import type { Temporal } from 'temporal-polyfill';
+import { withJobScope } from '../audit/index.js';
 import type { RetentionPolicy } from '../config.js';
 import type { Db, Queryable } from '../db/index.js';
-import { advanceRun, claimRun, finishRun, type Counts, type RunKey } from './runs.js';
+import { advanceRun, claimRun, finishRun, holdRun, LeaseLost, type Counts, type RunKey } from './runs.js';
 
 export interface JobOutcome {
   program: string;
@@ -30,9 +31,21 @@ export interface JobContext {
 /**
  * Runs a job for one period as a series of chunks, each in its own transaction together with the
  * run's new cursor, so a crash resumes after the last committed chunk and nothing is done twice.
+ * Each chunk starts with the run's fence (`holdRun`), so if another process took the run over
+ * (this one was presumed dead), this one stops as `running_elsewhere` having done nothing twice.
  * `next` processes the chunk after `cursor` and returns undefined when nothing is left.
  */
 export async function runChunked(
+  db: Db,
+  key: RunKey,
+  ctx: JobContext,
+  next: (tx: Queryable, cursor: string | null) => Promise<Chunk | undefined>,
+): Promise<JobOutcome> {
+  // J1: every transaction of the run writes its audit row, naming the job, its actor and the run.
+  return withJobScope({ actor: ctx.actor, job: key.job, run: `${key.program}/${key.job}/${key.period}`, at: ctx.now }, () => runChunks(db, key, ctx, next));
+}
+
+async function runChunks(
   db: Db,
   key: RunKey,
   ctx: JobContext,
@@ -42,26 +55,42 @@ export async function runChunked(
   if (!claim.claimed) {
     return { ...key, status: claim.status === 'done' ? 'already_done' : 'running_elsewhere', counts: claim.counts };
   }
-  let { cursor, counts } = claim;
-  for (;;) {
-    const chunk = await db.transaction(async (tx) => {
-      const result = await next(tx, cursor);
-      if (result) await advanceRun(tx, key, result.cursor, add(counts, result.counts));
-      return result;
-    });
-    if (!chunk) break;
-    cursor = chunk.cursor;
-    counts = add(counts, chunk.counts);
-    ctx.onProgress?.(counts);
+  let counts = claim.counts;
+  try {
+    for (;;) {
+      const chunk = await db.transaction(async (tx) => {
+        const run = await holdRun(tx, key);
+        const result = await next(tx, run.cursor);
+        if (!result) return { done: true as const, counts: add(run.counts, zeros(counts)) };
+        const sum = add(run.counts, result.counts);
+        await advanceRun(tx, key, result.cursor, sum);
+        return { done: false as const, counts: sum };
+      });
+      counts = chunk.counts;
+      if (chunk.done) break;
+      ctx.onProgress?.(counts);
+    }
+    await finishRun(db, key, counts, ctx.now);
+  } catch (error) {
+    if (error instanceof LeaseLost) return { ...key, status: 'running_elsewhere', counts };
+    throw error;
+  } finally {
+    claim.lease.release();
   }
-  await finishRun(db, key, counts, ctx.now);
   return { ...key, status: 'done', counts };
 }
 
-function add(a: Counts, b: Counts): Counts {
-  const sum: Counts = { ...a };
-  for (const [k, v] of Object.entries(b)) sum[k] = (sum[k] ?? 0) + v;
+/** `so far` comes back from jsonb, which orders keys its own way; the job's chunk order is kept. */
+function add(soFar: Counts, chunk: Counts): Counts {
+  const sum: Counts = {};
+  for (const [k, v] of Object.entries(chunk)) sum[k] = (soFar[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(soFar)) sum[k] ??= v;
   return sum;
+}
+
+/** The same keys at 0: adding them puts the stored counts back in the order the job counts in. */
+function zeros(counts: Counts): Counts {
+  return Object.fromEntries(Object.keys(counts).map((k) => [k, 0]));
 }
 
 /** Tallies ledger results by status: { created: 10, replayed: 2, … }. */

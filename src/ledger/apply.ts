@@ -12,7 +12,8 @@ import * as sql from './sql.js';
  */
 export async function applyOperations(db: Queryable, ops: readonly LedgerOp[], now: Temporal.Instant): Promise<LedgerResult[]> {
   if (ops.length === 0) return [];
-  const payload = ops.map((op) => ({ ...op, hash: requestHash(op) }));
+  // `asked` only shapes the fingerprint; the database gets the operation itself.
+  const payload = ops.map(({ asked: _asked, ...sent }, i) => ({ ...sent, hash: requestHash(ops[i]!) }));
   const rows = await db.query<{ results: LedgerResult[] }>(sql.applyOps, [JSON.stringify(payload), now.toString()]);
   const results = rows[0]?.results;
   assert(Array.isArray(results) && results.length === ops.length, 'ledger_apply returns one result per operation');

@@ -26,3 +26,23 @@ export async function getBalance(db: Queryable, memberId: string, asOf: Temporal
     expiring: row.expiring.map((e) => ({ points: Number(e.points), expiresAt: Temporal.Instant.from(e.expiresAt).toString() })),
   };
 }
+
+/**
+ * The balance as `getBalance` reads it, with the member's account locked until the caller's
+ * transaction ends: for a caller that decides an amount from the balance (SR-6 up_to_available
+ * takes back at most what the member has), so no debit committing in between makes that amount
+ * a refusal. The lock is the ledger's own per-member mutex, taken in the ledger's order.
+ */
+export async function getBalanceForUpdate(tx: Queryable, memberId: string, asOf: Temporal.Instant): Promise<Balance | undefined> {
+  await lockMemberLedger(tx, memberId);
+  return getBalance(tx, memberId, asOf);
+}
+
+/**
+ * Holds the member's ledger mutex until the caller's transaction ends, as every posting does:
+ * for a caller that reads what a concurrent posting's transaction also writes (an order's
+ * checkout payments), so the read comes after that transaction, never in the middle of it.
+ */
+export async function lockMemberLedger(tx: Queryable, memberId: string): Promise<void> {
+  await tx.query(sql.lockAccount, [memberId]);
+}

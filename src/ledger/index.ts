@@ -14,7 +14,7 @@ export type {
 } from './operations.js';
 export { applyOperations, post, toPosted, toRefusal, type Posted } from './apply.js';
 export { openAccount } from './accounts.js';
-export { getBalance, type Balance } from './balance.js';
+export { getBalance, getBalanceForUpdate, lockMemberLedger, type Balance } from './balance.js';
 export { listTransactions, getTransaction, type LedgerTransaction } from './history.js';
 export { expireDueChunk, expiriesOf, type ExpiryChunk, type Expiry, type DueExpiry } from './expire.js';
 export { pointsEarnedBetween } from './earned.js';
@@ -22,3 +22,5 @@ export { verifyLedger, invariants, type Violation } from './verify.js';
 export { createLedgerWriter, type LedgerWriter, type WriterOptions } from './writer.js';
 export { programLiability, type Liability, type LiabilityFlows, type LiabilityMonth, type LiabilityRequest } from './liability.js';
 export { MAX_LIABILITY_MONTHS } from './liability-period.js';
+export { sealLog, verifyLog, chainHash, canonicalJson, GENESIS, type ChainedLog, type ChainReport, type Anchor } from './chain.js';
+export { sealLedger, verifyLedgerChain } from './seal.js';

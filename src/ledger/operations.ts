@@ -14,6 +14,13 @@ interface Common {
   /** Who caused it: `operator:…`, `member:…`, `job:…`, `upstream:…`. */
   actor: string;
   metadata?: Record<string, unknown>;
+  /**
+   * What the caller asked for, where the operation adds values the server derived (an adjustment's
+   * expiry from the program's policy and today's date): the idempotency fingerprint covers this
+   * instead, so a retry that arrives after the derived value moved (past a fiscal-year end) still
+   * replays the first answer rather than looking like a different request.
+   */
+  asked?: Record<string, unknown>;
 }
 
 /** The program side of a transaction: `program:issued`, `program:redeemed`, … */
@@ -96,8 +103,9 @@ export interface LedgerResult {
  * caught (422 idempotency_key_reused). Covers every field but the key and the actor; metadata too.
  */
 export function requestHash(op: LedgerOp): string {
-  const { key: _key, actor: _actor, ...request } = op;
-  return createHash('sha256').update(canonicalJson(request)).digest('base64url');
+  const { key: _key, actor: _actor, asked, ...request } = op;
+  const fingerprinted = asked ? { member: op.member, op: op.op, kind: op.kind, asked } : request;
+  return createHash('sha256').update(canonicalJson(fingerprinted)).digest('base64url');
 }
 
 function canonicalJson(value: unknown): string {

@@ -28,6 +28,8 @@ export const balance = statement('ledger.balance', `
   ) soon on true
   where a.member_id = $1`);
 
+export const lockAccount = statement('ledger.lockAccount', `select 1 from ledger_accounts where member_id = $1 for update`);
+
 export const transactions = statement('ledger.transactions', `
   select id, op, kind, available_delta, pending_delta, available_after, pending_after, points,
          reverses_id, occurred_at, recorded_at, reason, actor, metadata

@@ -4,6 +4,7 @@
 export { redeem, type RedeemInput, type Redeemed } from './redeem.js';
 export { refund, refundOrder, type OrderRefundInput, type OrderReturned, type RefundInput, type RefundReceipt } from './refund.js';
 export { listRedemptions } from './history.js';
+export { billCreditUsage, type BillCreditUsage } from './bill-credit-usage.js';
 export { listRewards, type RewardListing } from './catalog.js';
 export { issueStepUpKey, type IssuedStepUpKey } from './step-up.js';
 export { retireEndedStepUpKeys } from './step-up-retention.js';

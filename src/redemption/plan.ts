@@ -101,10 +101,15 @@ function planBillCredit(program: Program, config: RedemptionConfig, request: Red
   const billCredit = config.billCredit ?? notOffered(program, 'bill_credit');
   const points = requested(request);
   checkStep(points, billCredit.step);
-  const billingMonth = now.toZonedDateTimeISO(program.timeZone).toPlainDate().toPlainYearMonth().toString();
-  const counter: Counter = { name: `bill_credit:${billingMonth}`, cap: billCredit.monthlyCap, limit: 'monthly_cap' };
+  const { billingMonth, counter } = billCreditCounter(program, billCredit, now);
   checkWithin(points, counter, { billingMonth });
   return { kind: 'bill_credit', points, value: valueOf(program, points), billingMonth, counter };
+}
+
+/** FL-4: the billing month of `now` (the program zone's month) and its cap's counter. */
+export function billCreditCounter(program: Program, billCredit: { monthlyCap: number }, now: Temporal.Instant): { billingMonth: string; counter: Counter } {
+  const billingMonth = now.toZonedDateTimeISO(program.timeZone).toPlainDate().toPlainYearMonth().toString();
+  return { billingMonth, counter: { name: `bill_credit:${billingMonth}`, cap: billCredit.monthlyCap, limit: 'monthly_cap' } };
 }
 
 /** FL-3, FL-6: the reward's points; a reward that ships goes to the address given, else the registered one. */

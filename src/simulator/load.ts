@@ -4,7 +4,9 @@ import {
   DefinitionLoadError,
   locate,
   locateProblems,
+  parseDefinition,
   readDefinition,
+  type ParsedDefinition,
   type DefinitionFileOptions,
   type DefinitionLoadProblem,
 } from '../definitions/index.js';
@@ -32,12 +34,36 @@ const scenarioFile: DefinitionFileOptions = {
 export function loadScenarioFile(file: string): Scenario {
   const source = readDefinition(file, scenarioFile);
   if (!source.ok) throw new ScenarioLoadError(source.problems);
-  const { doc, lineCounter, data } = source.value;
-  const { scenario, problems } = checkScenario(data, (path) => locate(doc, lineCounter, path).line);
-  if (!scenario) throw new ScenarioLoadError(locateProblems(source.value, problems));
+  const { scenario } = checked(source.value);
   const { programs, ...rest } = scenario;
   // A scenario names its programs relative to itself, so it runs from any working directory.
   return { ...rest, file, programsDir: programs === undefined ? undefined : resolve(dirname(file), programs) };
+}
+
+/**
+ * A scenario sent as text (the console's simulator page), named `name` in its problems. It runs on
+ * the programs it is given, never on a folder it names: `programs:` is refused, since a path of
+ * the sender's choosing would be read on the server.
+ */
+export function loadScenarioText(text: string, name: string): Scenario {
+  if (Buffer.byteLength(text) > limits.fileBytes) {
+    throw new ScenarioLoadError([{ file: name, line: 0, column: 0, message: `is ${Buffer.byteLength(text)} bytes; a scenario is at most ${limits.fileBytes}` }]);
+  }
+  const source = parseDefinition(text, name, scenarioFile);
+  if (!source.ok) throw new ScenarioLoadError(source.problems);
+  const { scenario } = checked(source.value);
+  const { programs, ...rest } = scenario;
+  if (programs !== undefined) {
+    const message = 'programs: a scenario sent to the server runs on the programs it has loaded; remove this key';
+    throw new ScenarioLoadError(locateProblems(source.value, [{ path: ['programs'], onKey: true, message }]));
+  }
+  return { ...rest, file: name, programsDir: undefined };
+}
+
+function checked(source: ParsedDefinition) {
+  const { scenario, problems } = checkScenario(source.data, (path) => locate(source.doc, source.lineCounter, path).line);
+  if (!scenario) throw new ScenarioLoadError(locateProblems(source, problems));
+  return { scenario };
 }
 
 /** The scenario files named: a file as given, a folder as its *.yaml and *.yml files, sorted. */

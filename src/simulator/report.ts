@@ -53,9 +53,16 @@ function failedStep(step: StepResult): string[] {
 
 /** A request (or mail) that matched is one line; one that did not shows each mismatch and what came back. */
 function checkLines(check: Check): string[] {
+  const { head, mismatches, actual } = describeCheck(check);
+  if (actual === undefined) return [head];
+  return [head, ...mismatches.map((m) => `  ${m.path}: ${m.message}`), `  actual: ${actual}`];
+}
+
+/** One check as the report shows it: its head line, and for a mismatch what came back (at most 2,000 characters). */
+export function describeCheck(check: Check): { head: string; mismatches: Check['mismatches']; actual?: string } {
   const [head, actual] = 'mail' in check ? mailHead(check.mail) : exchangeHead(check.exchange);
-  if (check.mismatches.length === 0) return [head];
-  return [head, ...check.mismatches.map((m) => `  ${m.path}: ${m.message}`), `  actual: ${show(actual, 2000)}`];
+  if (check.mismatches.length === 0) return { head, mismatches: [] };
+  return { head, mismatches: check.mismatches, actual: show(actual, 2000) };
 }
 
 function exchangeHead({ request, status, body }: Exchange): [string, unknown] {

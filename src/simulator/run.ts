@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Temporal } from 'temporal-polyfill';
-import { formatProblem, ProgramLoadError } from '../programs/index.js';
+import { formatProblem, ProgramLoadError, type Program } from '../programs/index.js';
 import { checkBalance, checkMail, checkResponse, checkTransactions, type Check } from './expectations.js';
 import { send, type Exchange } from './http.js';
 import { loadScenarioFile, ScenarioLoadError } from './load.js';
@@ -42,6 +42,15 @@ export interface ScenarioResult {
 export interface RunOptions {
   /** Where programs are loaded from when the scenario does not say. */
   programsDir: string;
+  /** Programs already loaded, used instead of `programsDir` (a server runs scenarios on its own). */
+  programs?: readonly Program[] | undefined;
+  /**
+   * Ends the run before its next step (or the next time of a repeat) once aborted: a scenario sent
+   * to a server has a time limit. The step under way finishes; the rest are reported not run.
+   */
+  signal?: AbortSignal | undefined;
+  /** Keep webhook deliveries in the outbox (createWorld's `holdWebhooks`). */
+  holdWebhooks?: boolean | undefined;
 }
 
 /** Loads and runs one file. Never throws: whatever goes wrong is this scenario's failure, and the next one runs. */
@@ -77,13 +86,15 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   const base = { file: scenario.file, name: scenario.name };
   let world: World;
   try {
-    world = await createWorld({ programsDir: scenario.programsDir ?? options.programsDir, start: Temporal.Instant.from(scenario.start) });
+    const programs = scenario.programsDir === undefined ? options.programs : undefined;
+    world = await createWorld({ programsDir: scenario.programsDir ?? options.programsDir, programs, start: Temporal.Instant.from(scenario.start), holdWebhooks: options.holdWebhooks });
   } catch (error) {
     if (!(error instanceof ProgramLoadError)) throw error;
     const durationMs = performance.now() - started;
     return { ...base, passed: false, steps: [], notRun: scenario.steps.length, problems: [error.message], durationMs };
   }
   const steps: StepResult[] = [];
+  const problems: string[] = [];
   try {
     const ctx: StepContext = {
       program: scenario.program,
@@ -91,26 +102,31 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       mailRead: new Map(),
     };
     for (const step of scenario.steps) {
-      const result = await runStep(world, step, ctx);
+      if (options.signal?.aborted) {
+        problems.push(stoppedMessage(options.signal));
+        break;
+      }
+      const result = await runStep(world, step, ctx, options.signal);
       steps.push(result);
       if (!result.passed) break;
     }
   } finally {
     await world.close();
   }
-  const passed = steps.length === scenario.steps.length && steps.every((step) => step.passed);
-  return { ...base, passed, steps, notRun: scenario.steps.length - steps.length, problems: [], durationMs: performance.now() - started };
+  const passed = problems.length === 0 && steps.length === scenario.steps.length && steps.every((step) => step.passed);
+  return { ...base, passed, steps, notRun: scenario.steps.length - steps.length, problems, durationMs: performance.now() - started };
 }
 
-async function runStep(world: World, step: Step, ctx: StepContext): Promise<StepResult> {
-  return step.kind === 'repeat' ? runRepeat(world, step, ctx) : runSingleStep(world, step, ctx);
+async function runStep(world: World, step: Step, ctx: StepContext, signal: AbortSignal | undefined): Promise<StepResult> {
+  return step.kind === 'repeat' ? runRepeat(world, step, ctx, signal) : runSingleStep(world, step, ctx);
 }
 
 /** Each instance in turn, stopping at the first that fails; then the repeat's own state checks. */
-async function runRepeat(world: World, step: RepeatStepData, ctx: StepContext): Promise<StepResult> {
+async function runRepeat(world: World, step: RepeatStepData, ctx: StepContext, signal: AbortSignal | undefined): Promise<StepResult> {
   const head = { number: step.number, line: step.line, label: step.title ?? describeStep(step) };
   let ran = 0;
   for (const instance of step.instances) {
+    if (signal?.aborted) return { ...head, passed: false, checks: [], error: stoppedMessage(signal), ran };
     const result = await runSingleStep(world, instance, ctx);
     ran += 1;
     if (!result.passed) return { ...result, ...head, ran, ...(instance.iteration === undefined ? {} : { iteration: instance.iteration }) };
@@ -164,6 +180,10 @@ async function runSingleStep(world: World, step: SingleStep, ctx: StepContext): 
 }
 
 const passedCheck = (check: Check) => check.mismatches.length === 0;
+
+function stoppedMessage(signal: AbortSignal): string {
+  return `stopped: ${signal.reason instanceof Error ? signal.reason.message : String(signal.reason)}`;
+}
 
 function errorText(error: unknown): string {
   return error instanceof Error ? (error.stack ?? error.message) : String(error);

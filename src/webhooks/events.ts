@@ -2,8 +2,7 @@ import { assert } from '../errors.js';
 
 /**
  * The catalogue: every event type a subscription may name, in one place. Publishing a type that
- * is not here does not compile. `application.status_changed` and `draw.completed` are listed so
- * operators can subscribe ahead; they are published once campaigns and draws exist.
+ * is not here does not compile. Where each is published from: README.md.
  */
 export const webhookEventTypes = [
   'points.credited',

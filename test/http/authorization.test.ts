@@ -261,6 +261,8 @@ describeApi(
     const queries: Record<string, () => string> = {
       // Finance (#8): A's program from January to the matrix clock's month, in the program's zone.
       'GET /v1/programs/:program/liability': () => `?from=2026-01&to=${ctx.clock.now().toZonedDateTimeISO('Asia/Tokyo').toPlainDate().toPlainYearMonth().toString()}`,
+      // Member search (#8): A's email, which an outsider's answer must not show.
+      'GET /v1/programs/:program/members': () => `?query=${encodeURIComponent(w().a.email)}`,
     };
 
     let draw: Promise<string> | undefined;

@@ -34,3 +34,24 @@ describeApi(
   },
   { testClock: false },
 );
+
+describeApi(
+  'test clock across a fiscal year end',
+  (ctx) => {
+    it('replays an adjustment whose policy expiry has moved on since (a retry after the fiscal year ended)', async () => {
+      const id = await enrol(ctx.app);
+      const key = `${id}-policy-expiry`;
+      const first = await adjust(ctx.app, id, 7, key);
+      assert.equal(first.statusCode, 201);
+      const { expiring } = (await call(ctx.app, 'GET', `/v1/members/${id}/balance`)).json();
+      assert.equal(expiring.length, 1, 'FL-8 gives adjustments an expiry, which changes when the fiscal year does');
+      await call(ctx.app, 'POST', '/v1/test-clock', { now: '2027-04-01T00:30:00+09:00' });
+      const retry = await adjust(ctx.app, id, 7, key);
+      assert.equal(retry.statusCode, 201, `${retry.body}`);
+      assert.equal(retry.json().transactionId, first.json().transactionId);
+      const changed = await adjust(ctx.app, id, 8, key);
+      assert.equal(problemCode(changed), 'idempotency_key_reused', 'what the operator asked for is still fingerprinted');
+    });
+  },
+  { start: '2027-03-31T23:00:00+09:00' },
+);

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Temporal } from 'temporal-polyfill';
 import type { Deliverer } from '../../src/notifications/index.js';
 import { createWebhookDeliverer, publishWebhookEvent, verifySignature, webhookMaxAttempts, type WebhookPayload } from '../../src/webhooks/index.js';
@@ -323,17 +322,6 @@ describeApi('webhooks (#7)', (ctx) => {
     assert.deepEqual((await deliveries(hook.id, 'sony-rewards')).map((d) => d.status), ['delivered', 'delivered', 'delivered']);
   });
 
-  it('publishes points.credited for an enrolment bonus (SR-1)', async () => {
-    await subscribe('/bonus', ['points.credited'], 'sony-rewards');
-    const enrolled = await call(ctx.app, 'POST', '/v1/programs/sony-rewards/members', { externalId: uniqueExternalId('wh'), joinedAt: '2014-10-01T00:00:00-07:00' });
-    assert.equal(enrolled.statusCode, 201, enrolled.body);
-    const { id: memberId, bonuses } = enrolled.json<{ id: string; bonuses: { points: number }[] }>();
-    assert.deepEqual(bonuses.map((b) => b.points), [250]);
-    await until(() => receiver.at('/bonus').length === 1, 'the bonus arrives');
-    const payload = JSON.parse(receiver.at('/bonus')[0]?.body ?? '{}') as WebhookPayload<'points.credited'>;
-    assert.deepEqual([payload.type, payload.data.memberId, payload.data.kind, payload.data.points, payload.data.balance.available], ['points.credited', memberId, 'bonus', 250, 250]);
-  });
-
   it('publishes tier.changed from the status job', async () => {
     const hook = await subscribe('/tiers', ['tier.changed'], 'sonet');
     const created = await call(ctx.app, 'POST', '/v1/programs/sonet/members', { externalId: uniqueExternalId('wh'), joinedAt: '2022-06-15T10:00:00+09:00' });
@@ -416,90 +404,5 @@ describeApi('webhooks (#7)', (ctx) => {
     const made = await call(ctx.app, 'POST', base, create, as(admin.token));
     assert.equal(made.statusCode, 201, made.body);
     assert.equal(made.json<{ createdBy: string }>().createdBy, `operator:${admin.operatorId}`);
-  });
-  // Last in the file: it moves the clock by weeks, past every retry of the tests above.
-  it('publishes one points.expired per expired bucket, lazily or from the nightly job, and a re-run sends none', async () => {
-    const hook = await subscribe('/expired', ['points.expired']);
-    const due = (at: string) => ({ expiresAt: at });
-    const may = '2026-05-01T00:00:00+09:00';
-    const june = '2026-06-01T00:00:00+09:00';
-    const kept = await enrol(ctx.app);
-    assert.equal((await adjust(ctx.app, kept, 300, `${kept}-may`, due(may))).statusCode, 201);
-    assert.equal((await adjust(ctx.app, kept, 200, `${kept}-june`, due(june))).statusCode, 201);
-    assert.equal((await adjust(ctx.app, kept, 50, `${kept}-later`)).statusCode, 201);
-    const spender = await enrol(ctx.app);
-    assert.equal((await adjust(ctx.app, spender, 80, `${spender}-may`, due(may))).statusCode, 201);
-    assert.equal((await adjust(ctx.app, spender, 20, `${spender}-later`)).statusCode, 201);
-    assert.equal(receiver.at('/expired').length, 0, 'nothing has expired yet');
-
-    // The spender debits before the nightly job has run: the debit expires the due bucket first,
-    // and that expiry is published with the debit.
-    ctx.clock.set(Temporal.Instant.from('2026-05-15T12:00:00+09:00'));
-    const debited = await adjust(ctx.app, spender, -10, `${spender}-debit`);
-    assert.equal(debited.statusCode, 201, debited.body);
-    await until(() => receiver.at('/expired').length === 1, 'the lazy expiry arrives');
-
-    ctx.clock.set(Temporal.Instant.from('2026-06-02T00:00:00+09:00'));
-    const run = await call(ctx.app, 'POST', '/v1/programs/flets-club/jobs/expire/runs', {});
-    assert.equal(run.statusCode, 200, run.body);
-    assert.equal(run.json<{ status: string }>().status, 'done');
-    await until(() => receiver.at('/expired').length === 3, 'the job’s expiries arrive');
-
-    const events = receiver.at('/expired').map((r) => JSON.parse(r.body) as WebhookPayload<'points.expired'>);
-    const expiries = async (memberId: string) => {
-      const response = await call(ctx.app, 'GET', `/v1/members/${memberId}/transactions`);
-      return response.json<{ items: { id: string; kind: string }[] }>().items.filter((t) => t.kind === 'expire').map((t) => t.id).sort();
-    };
-    assert.deepEqual(
-      events.map((e) => [e.type, e.program, e.occurredAt, e.data.memberId, e.data.points, e.data.kind, e.data.expiresAt, e.data.lotClass, e.data.balance]),
-      [
-        ['points.expired', 'flets-club', '2026-04-30T15:00:00Z', spender, 80, 'expire', '2026-04-30T15:00:00Z', 'base', { available: 20, pending: 0 }],
-        ['points.expired', 'flets-club', '2026-04-30T15:00:00Z', kept, 300, 'expire', '2026-04-30T15:00:00Z', 'base', { available: 250, pending: 0 }],
-        ['points.expired', 'flets-club', '2026-05-31T15:00:00Z', kept, 200, 'expire', '2026-05-31T15:00:00Z', 'base', { available: 50, pending: 0 }],
-      ],
-    );
-    assert.deepEqual(events.filter((e) => e.data.memberId === kept).map((e) => e.data.transactionId).sort(), await expiries(kept));
-    assert.deepEqual(events.filter((e) => e.data.memberId === spender).map((e) => e.data.transactionId), await expiries(spender));
-    assert.equal(new Set(events.map((e) => e.id)).size, 3, 'an event id each');
-    for (const request of receiver.at('/expired')) {
-      const signature = String(request.headers['pointbook-signature']);
-      const signedAt = Number(/^t=(\d+),/.exec(signature)?.[1]);
-      assert.ok(verifySignature(hook.secret, request.body, signature, signedAt), 'signed (the lazy one on its own day)');
-    }
-
-    // The same period again is a no-op; a later run finds nothing left to expire, so it publishes nothing.
-    const again = await call(ctx.app, 'POST', '/v1/programs/flets-club/jobs/expire/runs', {});
-    assert.equal(again.json<{ status: string }>().status, 'already_done');
-    ctx.clock.advance({ hours: 24 });
-    const later = await call(ctx.app, 'POST', '/v1/programs/flets-club/jobs/expire/runs', {});
-    assert.equal(later.json<{ status: string }>().status, 'done', later.body);
-    await until(settled(hook.id), 'the deliveries are recorded');
-    await sleep(200);
-    assert.equal(receiver.at('/expired').length, 3, 'no expiry was published twice');
-    assert.deepEqual((await deliveries(hook.id)).map((d) => [d.eventType, d.status]), Array(3).fill(['points.expired', 'delivered']));
-  });
-
-  it('publishes points.credited for the monthly grant (FL-2), once however often the month runs', async () => {
-    const hook = await subscribe('/grants', ['points.credited']);
-    const externalId = uniqueExternalId('wh');
-    const joined = await call(ctx.app, 'POST', '/v1/programs/flets-club/members', { externalId, joinedAt: '2026-04-01T00:00:00+09:00' });
-    assert.equal(joined.statusCode, 201, joined.body);
-    const memberId = joined.json<{ id: string }>().id;
-    const contract = { contractId: `C-${externalId}`, type: 'flets-hikari', plan: 'mansion', commitmentDiscount: true };
-    const started = await call(ctx.app, 'POST', '/v1/programs/flets-club/events', {
-      events: [{ id: `wh-${externalId}`, type: 'contract.started', member: { externalId }, occurredAt: '2026-04-15T10:00:00+09:00', data: contract }],
-    });
-    assert.equal(started.json<{ results: { status: string }[] }>().results[0]?.status, 'applied', started.body);
-    for (const attempt of [1, 2]) {
-      const run = await call(ctx.app, 'POST', '/v1/programs/flets-club/jobs/monthly-grant/runs', { month: '2026-06' });
-      assert.equal(run.json<{ status: string }>().status, attempt === 1 ? 'done' : 'already_done', run.body);
-    }
-    await until(() => receiver.at('/grants').some((r) => r.body.includes(memberId)), 'the grant arrives');
-    await until(settled(hook.id), 'the deliveries are recorded');
-    const grants = receiver.at('/grants').map((r) => JSON.parse(r.body) as WebhookPayload<'points.credited'>).filter((e) => e.data.memberId === memberId);
-    assert.deepEqual(
-      grants.map((e) => [e.data.kind, e.data.points, e.data.balance.available, e.occurredAt]),
-      [['grant', 500, 500, '2026-05-31T15:00:00Z']],
-    );
   });
 });

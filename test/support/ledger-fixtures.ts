@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { Temporal } from 'temporal-polyfill';
 import { statement, type Queryable } from '../../src/db/index.js';
 import { newId } from '../../src/ids.js';
+import { seededRandom as mulberry32 } from '../../bench/random.js';
 import {
   applyOperations,
   openAccount,
@@ -194,14 +195,7 @@ export function deferred<T>(): { promise: Promise<T>; resolve: (value: T) => voi
 
 /** A small seeded generator (mulberry32), so a failing seed reproduces. */
 export function seededRandom(seed: number): { int(min: number, max: number): number; pick<T>(items: readonly T[]): T } {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   const int = (min: number, max: number): number => min + Math.floor(next() * (max - min + 1));
   return {
     int,

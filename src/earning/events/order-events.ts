@@ -1,6 +1,6 @@
 import type { Temporal } from 'temporal-polyfill';
 import type { Queryable } from '../../db/index.js';
-import { getBalance, type LedgerOp } from '../../ledger/index.js';
+import { getBalanceForUpdate, type LedgerOp } from '../../ledger/index.js';
 import { getMember, getStatus } from '../../members/index.js';
 import { assert, Refusal } from '../../errors.js';
 import { defaultClawback, defaultCreditOn, expiresAtFor, type Program } from '../../programs/index.js';
@@ -217,8 +217,10 @@ async function takeBack(
     order.pending -= fromHold;
   }
   const allowNegative = (program.earning?.returns?.clawback ?? defaultClawback) === 'allow_negative';
-  // up_to_available: never more than the member has (the rest of the order's points stay spent).
-  let budget = allowNegative ? Number.POSITIVE_INFINITY : Math.max(0, (await getBalance(tx, memberId, ctx.now))?.available ?? 0);
+  // up_to_available: never more than the member has (the rest of the order's points stay spent),
+  // read under the member's ledger lock: a redemption committing after an unlocked read made the
+  // reversal below `insufficient_points` and rejected the whole event (found by D1's races).
+  let budget = allowNegative ? Number.POSITIVE_INFINITY : Math.max(0, (await getBalanceForUpdate(tx, memberId, ctx.now))?.available ?? 0);
   for (const credit of [...order.credits].reverse()) {
     const n = Math.min(left, credit.points - credit.reversed, budget);
     budget -= Math.max(n, 0);

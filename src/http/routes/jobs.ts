@@ -63,6 +63,7 @@ export function jobRoutes(app: App, deps: AppDeps): void {
                 startedAt: Instant,
                 finishedAt: Type.Union([Instant, Type.Null()]),
                 actor: Type.String(),
+                cursor: Type.Union([Type.String(), Type.Null()], { description: 'Progress of a running run: the last item of its last committed chunk' }),
               }),
             ),
           },

@@ -89,7 +89,8 @@ export function pointsRoutes(app: App, deps: AppDeps): void {
       const { points, reason, expiresAt } = request.body;
       if (points === 0) throw refusal('invalid_request', 'body.points: must not be 0');
       const now = deps.clock.now();
-      const common = { member: member.id, key: request.headers['idempotency-key'], kind: 'adjustment', reason, actor: actorOf(request) };
+      const asked = { points, reason, expiresAt };
+      const common = { member: member.id, key: request.headers['idempotency-key'], kind: 'adjustment', reason, actor: actorOf(request), asked };
       let op: LedgerOp;
       if (points > 0) {
         const expiry = expiresAt === undefined ? expiresAtFor(program, now) : Temporal.Instant.from(expiresAt);

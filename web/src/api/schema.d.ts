@@ -40,6 +40,107 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log: who changed what, newest first
+         * @description One entry per committed transaction of a request or job run (RELIABILITY J1). Filters combine; `pointbook audit verify` proves the sealed part unaltered (J2).
+         */
+        get: {
+            parameters: {
+                query?: {
+                    action?: string;
+                    /** @description Exactly, e.g. operator:opr_… */
+                    actor?: string;
+                    cursor?: string;
+                    /** @description At or after */
+                    from?: string;
+                    limit?: number;
+                    /** @description An id the change named, e.g. a member id */
+                    target?: string;
+                    /** @description Before */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description The route, as the role table names it ('POST /v1/members/:id/adjustments'), or job:<name> */
+                                action: string;
+                                /** @description operator:opr_…, operator:admin-token, member:mbr_…, job:<name>, or anonymous */
+                                actor: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 instant with offset
+                                 */
+                                at: string;
+                                id: string;
+                                ip: string | null;
+                                /** @description program/job/period of the job run */
+                                jobRun: string | null;
+                                /** @description As in the server log and the x-request-id header */
+                                requestId: string | null;
+                                /** @description Ids and keys in the path, and the ids the change wrote */
+                                targets: string[];
+                                /** @description The database transaction that made the change; entries of one transaction share it */
+                                transaction: number;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/operator-sessions": {
         parameters: {
             query?: never;
@@ -1622,6 +1723,93 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/members/{id}/bill-credit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * FL-4: the member's bill credit this billing month: step, cap, used and left
+         * @description What the next bill-credit redemption is checked against, as of now; the redemption itself decides (422 over_limit).
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description Member id (mbr_…) */
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description YYYY-MM: the program-zone month of now, which a bill credit applied now is billed in */
+                            billingMonth: string;
+                            /** @description monthlyCap − used (never below 0) */
+                            left: number;
+                            monthlyCap: number;
+                            step: number;
+                            /** @description Points applied as bill credit this billing month */
+                            used: number;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                422: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -4697,6 +4885,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/programs/{program}/definition-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a program, campaign or sweepstakes definition (YAML) as the loader would, without loading it
+         * @description Answers the loader's problems at line:column. A program's key must equal `program` (its folder); a campaign or sweepstakes is checked as a file of the loaded program `program`, named `fileName` (a campaign's id is its file's name). Nothing is loaded or changed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    program: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description For a campaign or sweepstakes; default <kind>.yaml */
+                        fileName?: string;
+                        kind: "program" | "campaign" | "sweepstakes";
+                        /** @description The file's text; each loader has its own size limit */
+                        text: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            loaded: {
+                                key: string;
+                                kind: "program" | "campaign" | "sweepstakes";
+                            } | null;
+                            /** @description The loader's problems, in file order, at line:column of the text sent */
+                            problems: {
+                                column: number;
+                                /** @description 1-based; 0 when the problem is the whole file */
+                                line: number;
+                                message: string;
+                            }[];
+                            valid: boolean;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/programs/{program}/events": {
         parameters: {
             query?: never;
@@ -4961,6 +5249,8 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             };
+                            /** @description Progress of a running run: the last item of its last committed chunk */
+                            cursor: string | null;
                             finishedAt: string | null;
                             job: string;
                             period: string;
@@ -5189,7 +5479,90 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * Find members by external id, email or phone (exact)
+         * @description Operators find the member a caller or a ticket names. The query is compared exactly with the external id, and, normalised as the member domain does (full-width characters, case, spaces; a phone by its digits, +81 as 0), with the email and the phone. No partial matches. Paged in member-id order.
+         */
+        get: {
+            parameters: {
+                query: {
+                    cursor?: string;
+                    limit?: number;
+                    /** @description An external id, an email or a phone number, as written */
+                    query: string;
+                };
+                header?: never;
+                path: {
+                    program: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                email: string | null;
+                                externalId: string;
+                                /** @description mbr_… */
+                                id: string;
+                                /**
+                                 * Format: date-time
+                                 * @description ISO 8601 instant with offset
+                                 */
+                                joinedAt: string;
+                                /** @description Which of the member's identifiers equals the query */
+                                matchedOn: ("externalId" | "email" | "phone")[];
+                                name: string | null;
+                                phone: string | null;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
         put?: never;
         /**
          * Enrol a member (or re-enrol a former one)
@@ -5351,6 +5724,74 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/programs/{program}/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the member portal shows of a program before log-in
+         * @description Public: the names, the sign-up kinds offered (FL-1) and the bill-credit step and cap (FL-4), so the portal holds no program knowledge of its own.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    program: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            billCredit: {
+                                monthlyCap: number;
+                                step: number;
+                            } | null;
+                            currency: string;
+                            key: string;
+                            /** @description The program's name in each language (its `name` where the definition gives none) */
+                            names: {
+                                en: string;
+                                ja: string;
+                            };
+                            pointValue: {
+                                amountMinor: number;
+                                points: number;
+                            };
+                            /** @description FL-1: the ways this program lets members get a log-in; empty when it offers none */
+                            signUp: ("access_key" | "registered_email" | "easy")[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6228,6 +6669,122 @@ export interface paths {
                 };
                 /** @description RFC 9457 problem details */
                 404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/simulations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a scenario (YAML) on a scratch database and answer its result, step by step
+         * @description As `pointbook simulate` does: a fresh in-memory database and test clock, never the live database, on the programs this server loaded. Webhooks are held, not sent. At most 262144 bytes and 30 s (then the remaining steps are not run); one scenario at a time per server (503 simulator_busy). A scenario that does not load answers 200 with its problems at line:column.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description Shown in problems; default scenario.yaml */
+                        fileName?: string;
+                        /** @description The scenario file's text (docs/simulator.md) */
+                        scenario: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            durationMs: number;
+                            name: string;
+                            notRun: number;
+                            passed: boolean;
+                            /** @description Why the scenario could not run (or was stopped), at `line:column` of the text where known */
+                            problems: {
+                                column: number;
+                                /** @description 1-based; 0 when the problem is the whole file */
+                                line: number;
+                                message: string;
+                            }[];
+                            /** @description The steps that ran, in order; a run stops at the first failed step */
+                            steps: {
+                                checks: {
+                                    /** @description What came back, shortened; only where something did not match */
+                                    actual?: string;
+                                    /** @description The request and its status, or the mail read */
+                                    head: string;
+                                    mismatches: {
+                                        message: string;
+                                        path: string;
+                                    }[];
+                                }[];
+                                error?: string;
+                                iteration?: number;
+                                label: string;
+                                line: number;
+                                number: number;
+                                passed: boolean;
+                                ran?: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

@@ -11,6 +11,8 @@ import { OperatorLoginPage } from './login/operator-login-page';
 import { MemberPage } from './members/member-page';
 import { MemberSearchPage } from './members/member-search-page';
 import { ProgramsPage } from './programs/programs-page';
+import { SignupsPage } from './signups/signups-page';
+import { SimulatorPage } from './simulator/simulator-page';
 import { navFor } from './roles';
 
 /** The operator console: only with an operator session; a member's session opens none of it. */
@@ -25,6 +27,8 @@ export function ConsoleRoutes({ path, session }: { path: string; session: Sessio
     '/console/draws': () => <DrawsPage role={session.role} />,
     '/console/finance': () => <FinancePage />,
     '/console/jobs': () => <JobsPage />,
+    '/console/signups': () => <SignupsPage />,
+    '/console/simulator': () => <SimulatorPage />,
   };
   const screen = memberId ? <MemberPage id={memberId} role={session.role} /> : screens[path.replace(/\/+$/u, '') || '/console']?.() ?? <NotFound />;
   return <Shell area="console" nav={navFor(session.role)}>{screen}</Shell>;

@@ -11,15 +11,18 @@ const screens: (NavItem & { roles: string[] })[] = [
   { to: '/console/draws', label: 'console.nav.draws', roles: ['support', 'marketing', 'finance', 'admin'] },
   { to: '/console/finance', label: 'console.nav.finance', roles: ['finance', 'admin'] },
   { to: '/console/jobs', label: 'console.nav.jobs', roles: ['support', 'marketing', 'finance', 'admin'] },
+  { to: '/console/signups', label: 'console.nav.signups', roles: ['support', 'admin'] },
+  { to: '/console/simulator', label: 'console.nav.simulator', roles: ['marketing', 'admin'] },
 ];
 
 export function navFor(role: string): NavItem[] {
   return screens.filter((s) => s.roles.includes(role)).map(({ to, label }) => ({ to, label }));
 }
 
-export function may(role: string, action: 'adjust' | 'takeRequest' | 'runDraw' | 'excludeEntry'): boolean {
+export function may(role: string, action: 'adjust' | 'refund' | 'takeRequest' | 'runDraw' | 'excludeEntry'): boolean {
   const allowed: Record<typeof action, string[]> = {
     adjust: ['support', 'finance', 'admin'],
+    refund: ['support', 'finance', 'admin'],
     takeRequest: ['support', 'admin'],
     runDraw: ['marketing', 'admin'],
     excludeEntry: ['marketing', 'admin'],

@@ -6,6 +6,7 @@ import { useLoad } from '../../ui/use-load';
 import { Section } from '../members/section';
 import { may } from '../roles';
 import { DrawReport } from './draw-report';
+import { EntryList } from './entry-list';
 
 type Entry = Answer<'/v1/sweepstakes/{key}/entries'>['items'][number];
 
@@ -82,6 +83,9 @@ export function DrawPeriod({ sweepstakesKey: key, period, role }: { sweepstakesK
           </>
         )}
       </Section>
+      {entries.data && entries.data.length > 0 && (
+        <EntryList sweepstakesKey={key} entries={entries.data} canExclude={may(role, 'excludeEntry')} onExcluded={() => { entries.reload(); duplicates.reload(); }} />
+      )}
       {!reportId && may(role, 'runDraw') && (
         <section className="card">
           <p>{t('console.runHint')}</p>

@@ -1,10 +1,16 @@
+import { useEffect } from 'react';
 import { get } from '../../api/client';
 import { useI18n } from '../../i18n/i18n';
 import { Loading, ProblemMessage } from '../../ui/problem';
 import { ScreenTitle } from '../../ui/shell';
 import { useLoad } from '../../ui/use-load';
 
-/** The last job runs of every program, newest first, with their counts; a running one shows its progress so far. */
+const pollMs = 2000;
+
+/**
+ * The last job runs of every program, newest first, with their counts; while one runs, the page
+ * asks again every 2 seconds, so its counts and cursor (the last item of its last committed chunk) move.
+ */
 export function JobsPage() {
   const { t, dateTime } = useI18n();
   const runs = useLoad(async () => {
@@ -12,12 +18,20 @@ export function JobsPage() {
     const perProgram = await Promise.all(programs.map(async (p) => (await get('/v1/programs/{program}/jobs/runs', { program: p.key }, { limit: 20 })).map((r) => ({ ...r, program: p.key }))));
     return perProgram.flat().sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }, []);
+  const running = runs.data?.some((r) => r.status === 'running') ?? false;
+  const { reload } = runs;
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(reload, pollMs);
+    return () => clearInterval(timer);
+  }, [running, reload]);
   return (
     <>
       <ScreenTitle>{t('console.jobs')}</ScreenTitle>
       <button type="button" className="secondary" onClick={runs.reload}>{t('console.refresh')}</button>
+      {running && <p role="status" className="muted">{t('console.jobsPolling')}</p>}
       <ProblemMessage error={runs.error} />
-      {runs.loading && <Loading />}
+      {runs.loading && !runs.data && <Loading />}
       {runs.data && (
         <div className="scroll">
           <table>
@@ -30,6 +44,7 @@ export function JobsPage() {
                 <th scope="col">{t('console.startedAt')}</th>
                 <th scope="col">{t('console.finishedAt')}</th>
                 <th scope="col">{t('console.counts')}</th>
+                <th scope="col">{t('console.cursor')}</th>
               </tr>
             </thead>
             <tbody>
@@ -42,6 +57,7 @@ export function JobsPage() {
                   <td>{dateTime(r.startedAt)}</td>
                   <td>{r.finishedAt ? dateTime(r.finishedAt) : t('console.running')}</td>
                   <td>{Object.entries(r.counts).map(([k, v]) => `${k}: ${v}`).join(', ')}</td>
+                  <td className="mono">{r.cursor ?? '—'}</td>
                 </tr>
               ))}
             </tbody>

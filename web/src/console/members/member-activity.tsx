@@ -1,6 +1,8 @@
+import { useState } from 'react';
 import { get } from '../../api/client';
 import { useI18n } from '../../i18n/i18n';
 import { useLoad } from '../../ui/use-load';
+import { ApplicationHistory } from './application-history';
 import { Section } from './section';
 
 /** Campaign applications (GG-11 history) and sweepstakes entries with their results. */
@@ -17,7 +19,10 @@ export function MemberActivity({ id }: { id: string }) {
           ) : (
             <ul>
               {history.items.map((h) => (
-                <li key={h.id}>{`${h.campaign} · ${h.role ?? '—'} · ${date(h.startedAt)}${h.endedAt ? ` – ${date(h.endedAt)}` : ''} · ${h.source}${h.applicationId ? ` · ${h.applicationId}` : ''}`}</li>
+                <li key={h.id}>
+                  {`${h.campaign} · ${h.role ?? '—'} · ${date(h.startedAt)}${h.endedAt ? ` – ${date(h.endedAt)}` : ''} · ${h.source}`}
+                  {h.applicationId && <StatusHistory campaign={h.campaign} applicationId={h.applicationId} />}
+                </li>
               ))}
             </ul>
           )
@@ -37,5 +42,17 @@ export function MemberActivity({ id }: { id: string }) {
         }
       </Section>
     </>
+  );
+}
+
+/** Opened on demand: one request per application the operator looks at. */
+function StatusHistory({ campaign, applicationId }: { campaign: string; applicationId: string }) {
+  const { t } = useI18n();
+  const [open, setOpen] = useState(false);
+  return (
+    <details onToggle={(e) => setOpen(e.currentTarget.open)}>
+      <summary>{t('console.showHistory', { id: applicationId })}</summary>
+      {open && <ApplicationHistory campaign={campaign} applicationId={applicationId} />}
+    </details>
   );
 }

@@ -52,7 +52,7 @@ export function MemberPage({ id, role }: { id: string; role: string }) {
           </dl>
         </section>
       )}
-      <MemberPoints id={id} reloadKey={transactions.data} />
+      <MemberPoints id={id} role={role} reloadKey={transactions.data} onChange={transactions.reload} />
       {may(role, 'adjust') && <AdjustmentForm id={id} onDone={transactions.reload} />}
       <section className="card" aria-labelledby="tx-heading">
         <h2 id="tx-heading">{t('history.title')}</h2>

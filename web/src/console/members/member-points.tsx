@@ -2,10 +2,12 @@ import { get } from '../../api/client';
 import { lastValidDay } from '../../portal/home/expiring';
 import { useI18n } from '../../i18n/i18n';
 import { useLoad } from '../../ui/use-load';
+import { may } from '../roles';
+import { RefundForm } from './refund-form';
 import { Section } from './section';
 
-/** Balance, pending points and the lots still valid by expiry; contracts; redemptions. */
-export function MemberPoints({ id, reloadKey }: { id: string; reloadKey: unknown }) {
+/** Balance, pending points and the lots still valid by expiry; contracts; redemptions, with SR-5 refunds of checkout payments. */
+export function MemberPoints({ id, role, reloadKey, onChange }: { id: string; role: string; reloadKey: unknown; onChange(): void }) {
   const { t, points, date, money, month } = useI18n();
   const balance = useLoad(() => get('/v1/members/{id}/balance', { id }), [id, reloadKey]);
   const contracts = useLoad(() => get('/v1/members/{id}/contracts', { id }), [id]);
@@ -61,7 +63,11 @@ export function MemberPoints({ id, reloadKey }: { id: string; reloadKey: unknown
           ) : (
             <ul>
               {page.items.map((r) => (
-                <li key={r.id}>{`${date(r.createdAt)} · ${r.kind} · ${points(r.points)} · ${money(r.value.amountMinor, r.value.currency)}${r.billingMonth ? ` · ${month(r.billingMonth)}` : ''}`}</li>
+                <li key={r.id} data-testid="redemption">
+                  {`${date(r.createdAt)} · ${r.kind} · ${points(r.points)} · ${money(r.value.amountMinor, r.value.currency)}${r.billingMonth ? ` · ${month(r.billingMonth)}` : ''}${r.orderId ? ` · ${r.orderId}` : ''}`}
+                  {r.refundedPoints > 0 && ` · ${t('console.refundedSoFar', { points: points(r.refundedPoints) })}`}
+                  {r.kind === 'checkout' && r.refundedPoints < r.points && may(role, 'refund') && <RefundForm memberId={id} redemptionId={r.id} onDone={onChange} />}
+                </li>
               ))}
             </ul>
           )

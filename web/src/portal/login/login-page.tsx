@@ -7,12 +7,14 @@ import { Field } from '../../ui/field';
 import { ProblemMessage } from '../../ui/problem';
 import { ScreenTitle } from '../../ui/shell';
 import { programFromUrlOrMemory, rememberProgram } from '../program-choice';
+import { usePortalInfo } from '../program-info';
 
 /** FL-1: log in with the email and password chosen at sign-up. */
 export function LoginPage() {
-  const { t } = useI18n();
+  const { t, pick } = useI18n();
   const { search } = useLocation();
   const [program, setProgram] = useState(() => programFromUrlOrMemory(search));
+  const info = usePortalInfo(program);
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<unknown>();
@@ -39,6 +41,7 @@ export function LoginPage() {
   return (
     <section className="narrow">
       <ScreenTitle>{t('login.title')}</ScreenTitle>
+      {info.data && <p className="lead" data-testid="program-name">{pick(info.data.names)}</p>}
       <form onSubmit={submit}>
         <Field label={t('login.program')} hint={t('login.programHint')} value={program} onChange={(e) => setProgram(e.target.value)} required autoComplete="organization" />
         <Field label={t('login.email')} type="email" value={email} onChange={(e) => setEmail(e.target.value)} required autoComplete="username" />

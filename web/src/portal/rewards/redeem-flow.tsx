@@ -22,6 +22,9 @@ export function RedeemFlow({ choice, onClose }: { choice: Choice; onClose(): voi
   const { t, pick, points, money, month } = useI18n();
   const id = memberId();
   const member = useLoad(() => get('/v1/members/{id}', { id }), [id]);
+  // FL-4: the step, the month's cap and what is used of it, as the cap's own counter has it.
+  const billCredit = useLoad(async () => (choice.kind === 'bill_credit' ? get('/v1/members/{id}/bill-credit', { id }) : null), [id, choice.kind]);
+  const usage = billCredit.data;
   const [step, setStep] = useState<Step>('agree');
   const [agreed, setAgreed] = useState(false);
   const [billPoints, setBillPoints] = useState('');
@@ -101,7 +104,17 @@ export function RedeemFlow({ choice, onClose }: { choice: Choice; onClose(): voi
         <form onSubmit={next} className="card">
           <h2>{t('flow.form')}</h2>
           {choice.kind === 'bill_credit' && (
-            <Field label={t('redeem.points')} hint={t('redeem.pointsHint')} type="number" inputMode="numeric" min={1} step={1} value={billPoints} onChange={(e) => setBillPoints(e.target.value)} required />
+            <Field
+              label={t('redeem.points')}
+              hint={usage ? t('redeem.billCreditTerms', { step: points(usage.step), cap: points(usage.monthlyCap), month: month(usage.billingMonth), used: points(usage.used), left: points(usage.left) }) : t('redeem.pointsHint')}
+              type="number"
+              inputMode="numeric"
+              min={usage?.step ?? 1}
+              step={usage?.step ?? 1}
+              value={billPoints}
+              onChange={(e) => setBillPoints(e.target.value)}
+              required
+            />
           )}
           {shipped && <AddressFields value={shipTo} onChange={setAddress} />}
           {choice.kind === 'catalog' && !shipped && <p>{t('redeem.nothingToFill')}</p>}

@@ -6,19 +6,26 @@ import { Field } from '../../ui/field';
 import { ProblemMessage } from '../../ui/problem';
 import { ScreenTitle } from '../../ui/shell';
 import { programFromUrlOrMemory, rememberProgram } from '../program-choice';
+import { usePortalInfo } from '../program-info';
 
 type Kind = 'access_key' | 'registered_email' | 'easy';
 
+const allKinds: readonly Kind[] = ['access_key', 'registered_email', 'easy'];
+
 /**
- * FL-1 sign-up, in the three ways a program may offer: the activation letter's customer id and
- * access key, the email on record, or name, phone and email checked later by an operator. Each ends
- * with an emailed link to choose the password (/signup/confirm).
+ * FL-1 sign-up, in the ways the program offers (GET /v1/programs/{program}/portal): the activation
+ * letter's customer id and access key, the email on record, or name, phone and email checked later
+ * by an operator. Each ends with an emailed link to choose the password (/signup/confirm).
  */
 export function SignupPage() {
-  const { t, locale } = useI18n();
+  const { t, locale, pick } = useI18n();
   const { search } = useLocation();
   const [program, setProgram] = useState(() => programFromUrlOrMemory(search));
-  const [kind, setKind] = useState<Kind>('access_key');
+  const info = usePortalInfo(program);
+  // Until the program is known, every kind is shown; the API refuses a kind the program does not offer.
+  const offered = info.data ? info.data.signUp : allKinds;
+  const [chosenKind, setKind] = useState<Kind | null>(null);
+  const kind: Kind = chosenKind !== null && offered.includes(chosenKind) ? chosenKind : (offered[0] ?? 'access_key');
   const [fields, setFields] = useState({ customerId: '', accessKey: '', email: '', name: '', phone: '', contractId: '' });
   const [error, setError] = useState<unknown>();
   const [sent, setSent] = useState(false);
@@ -53,11 +60,13 @@ export function SignupPage() {
   return (
     <section className="narrow">
       <ScreenTitle>{t('signup.title')}</ScreenTitle>
+      {info.data && <p className="lead" data-testid="program-name">{pick(info.data.names)}</p>}
+      {info.data && offered.length === 0 && <p role="status">{t('signup.noneOffered')}</p>}
       <form onSubmit={submit}>
         <Field label={t('login.program')} hint={t('login.programHint')} value={program} onChange={(e) => setProgram(e.target.value)} required />
         <fieldset>
           <legend>{t('signup.how')}</legend>
-          {(['access_key', 'registered_email', 'easy'] as const).map((k) => (
+          {offered.map((k) => (
             <label key={k} className="choice">
               <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
               {t(`signup.kind.${k}`)}
