@@ -2,7 +2,7 @@ import type { Temporal } from 'temporal-polyfill';
 import type { Db, Queryable } from '../db/index.js';
 import { assert, refusal } from '../errors.js';
 import { newId } from '../ids.js';
-import { post } from '../ledger/index.js';
+import { lockMemberLedger, post } from '../ledger/index.js';
 import type { Program } from '../programs/index.js';
 import { publishPointsPosted } from '../webhooks/index.js';
 import { claimKey, replayOf, requestHash } from './idempotency.js';
@@ -84,6 +84,10 @@ type Payment = Pick<RedemptionRow, 'id' | 'kind' | 'points' | 'refunded' | 'tran
  */
 export async function refundOrder(tx: Queryable, input: OrderRefundInput, ctx: Ctx): Promise<{ points: number; refunds: RefundReceipt[] }> {
   const { program, memberId, event } = input;
+  // A checkout debits under the member's ledger lock and records its payment before it commits:
+  // read the payments only once that lock is ours, or a checkout committing meanwhile is never
+  // refunded though its points come back after this return's (found by D1's races).
+  await lockMemberLedger(tx, memberId);
   const payments = await tx.query<Payment>(sql.checkoutsOfOrder, [memberId, input.orderId]);
   const refunds: RefundReceipt[] = [];
   for (const redemption of payments) {
