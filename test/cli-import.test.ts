@@ -59,6 +59,20 @@ describe('pointbook import', () => {
     const [one] = await check.query<{ member_id: string }>(statement('test.oneMember', `select member_id from member_directory where external_id = 'M-0'`));
     assert.ok(one);
     assert.equal((await getBalance(check, one.member_id, now))?.available, 500);
+    // J1: the import's commits are attributed like a request's: 30 events in batches of 7 → 5
+    // transactions (the re-import changed nothing, so it wrote no audit row).
+    const audit = await check.query<{ actor: string; action: string; targets: string[] }>(
+      statement('test.importAudit', `select actor, action, targets from audit_log where action = 'cli:import' order by id`),
+    );
+    assert.equal(audit.length, 5, JSON.stringify(audit));
+    for (const row of audit) {
+      assert.match(row.actor, /^cli:\S+$/);
+      const [programKey, fileName, ...changed] = row.targets;
+      assert.deepEqual([programKey, fileName], ['flets-club', 'events.ndjson']);
+      assert.ok(changed.length > 0 && changed.every((id) => id.startsWith('mbr_')), `the members the batch changed: ${changed.join(', ')}`);
+    }
+    const [jobAudit] = await check.query<{ n: number }>(statement('test.jobAudit', `select count(*)::int as n from audit_log where action = 'job:monthly-grant'`));
+    assert.ok((jobAudit?.n ?? 0) > 0, 'jobs run from the command line are audited too');
     await check.close();
 
     const bad = join(dir, 'bad.ndjson');

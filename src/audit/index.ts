@@ -3,4 +3,4 @@
 export { auditScope, withAuditScope, withJobScope, type AuditScope } from './scope.js';
 export { auditWrites } from './audited-db.js';
 export { listAudit, type AuditEntry, type AuditFilter } from './read.js';
-export { sealAll, sealAuditLog, verifyAuditLog, verifyLedgerChain } from './chain.js';
+export { sealAll, sealNextBlock, sealAuditLog, verifyAuditLog, verifyLedgerChain } from './chain.js';

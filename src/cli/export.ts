@@ -4,6 +4,7 @@ import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { exportSuppressions } from '../consent/index.js';
 import { exportBillCredits } from '../redemption/index.js';
+import { asAuditedCommand } from './audited.js';
 import { openMigratedDb, type StorageOptions } from './database.js';
 import { registerBenefitsExport } from './export-benefits.js';
 import { month, withStorage } from './options.js';
@@ -65,7 +66,10 @@ export function registerExportCommands(program: Command, config: Config): void {
     const db = await openMigratedDb(config, options);
     try {
       const since = options.since === undefined ? undefined : Temporal.Instant.from(options.since);
-      const result = await exportSuppressions(db, target, { scope: options.scope, since, now: systemClock.now() });
+      // Each export is recorded (the next continues from it): a change, so audited.
+      const result = await asAuditedCommand('export suppressions', [target.key, options.scope], db, (audited) =>
+        exportSuppressions(audited, target, { scope: options.scope, since, now: systemClock.now() }),
+      );
       await write(process.stdout, result.csv);
       process.stderr.write(`${result.rows} changes of scope ${options.scope} in (${result.since}, ${result.until}]\n`);
     } finally {

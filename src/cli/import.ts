@@ -1,4 +1,5 @@
 import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import { Value } from 'typebox/value';
@@ -8,6 +9,7 @@ import { applyEvents } from '../earning/events/apply.js';
 import { EventEnvelope } from '../earning/events/types.js';
 import { refusal } from '../errors.js';
 import { createRegistry, loadPrograms } from '../programs/index.js';
+import { asAuditedCommand } from './audited.js';
 import { openMigratedDb, type StorageOptions } from './database.js';
 import { positiveInt, withStorage } from './options.js';
 import { progressBar } from './progress.js';
@@ -36,22 +38,23 @@ export function registerImportCommand(program: Command, config: Config): void {
     const registry = createRegistry(loadPrograms(options.programs ?? config.programsDir));
     const target = registry.get(options.program);
     if (!target) throw refusal('unknown_program', `no program "${options.program}"`);
-    const db = await openMigratedDb(config, options);
+    const opened = await openMigratedDb(config, options);
     const totals = { applied: 0, duplicate: 0, rejected: 0 };
     const bar = progressBar('import');
     bar.start(statSync(file).size);
     let bytes = 0;
     let lineNo = 0;
     let batch: EventEnvelope[] = [];
-    const flush = async () => {
-      const results = await applyEvents(db, target, batch, { now: systemClock.now(), actor: 'import' });
-      for (const r of results) {
-        totals[r.status] += 1;
-        if (r.status === 'rejected') process.stderr.write(`\nevent ${r.id}: rejected (${r.code}) ${r.message ?? ''}\n`);
-      }
-      batch = [];
-      bar.update(bytes);
-    };
+    const flush = () =>
+      asAuditedCommand('import', [target.key, basename(file)], opened, async (db) => {
+        const results = await applyEvents(db, target, batch, { now: systemClock.now(), actor: 'import' });
+        for (const r of results) {
+          totals[r.status] += 1;
+          if (r.status === 'rejected') process.stderr.write(`\nevent ${r.id}: rejected (${r.code}) ${r.message ?? ''}\n`);
+        }
+        batch = [];
+        bar.update(bytes);
+      });
     try {
       for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
         lineNo += 1;
@@ -63,7 +66,7 @@ export function registerImportCommand(program: Command, config: Config): void {
       if (batch.length > 0) await flush();
     } finally {
       bar.stop();
-      await db.close();
+      await opened.close();
     }
     process.stdout.write(`imported ${lineNo} lines: ${totals.applied} applied, ${totals.duplicate} duplicate, ${totals.rejected} rejected\n`);
   });

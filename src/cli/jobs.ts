@@ -4,7 +4,7 @@ import { auditWrites } from '../audit/index.js';
 import { systemClock } from '../clock.js';
 import type { Config } from '../config.js';
 import { refusal } from '../errors.js';
-import { jobNames, isJobName, runJob } from '../jobs/registry.js';
+import { jobNames, isJobName, programIndependentJobs, runJob } from '../jobs/registry.js';
 import { createRegistry, loadPrograms } from '../programs/index.js';
 import { openMigratedDb, type StorageOptions } from './database.js';
 import { instant, month, withStorage } from './options.js';
@@ -29,15 +29,15 @@ export function registerJobCommands(program: Command, config: Config): void {
           'Each is idempotent per period (a re-run is a no-op) and resumes after a crash.',
       )
       .argument('<job>', jobNames.join(' | '))
-      .option('--program <key>', 'the program (not needed for expire and retention)')
+      .option('--program <key>', 'the program (not needed for expire, retention and seal)')
       .option('--programs <dir>', 'program definitions (default examples/programs)')
       .option('--month <YYYY-MM>', 'billing month, for status and monthly-grant', month)
-      .option('--as-of <instant>', 'instant, for expire, forfeit and retention (default now)', instant),
+      .option('--as-of <instant>', 'instant, for expire, forfeit, retention and seal (default now)', instant),
   ).action(async (job: string, options: JobOptions) => {
     if (!isJobName(job)) throw refusal('invalid_request', `no job "${job}"; jobs are ${jobNames.join(', ')}`);
     const registry = createRegistry(loadPrograms(options.programs ?? config.programsDir));
     const target = options.program === undefined ? undefined : registry.get(options.program);
-    if (job !== 'expire' && job !== 'retention' && !target) {
+    if (!programIndependentJobs.has(job) && !target) {
       throw refusal('unknown_program', `give --program, one of ${registry.list().map((p) => p.key).join(', ')}`);
     }
     // J1: the run's changes write audit rows, as from the server.

@@ -9,11 +9,18 @@ import { runExpiry } from './expire.js';
 import { runForfeit } from './forfeit.js';
 import { runMonthlyGrant } from './monthly-grant.js';
 import { runRetention } from './retention.js';
+import { runSeal } from './seal.js';
 import { runStatus } from './status.js';
 import { runSweepstakesDaily, runSweepstakesInvitations } from './sweepstakes.js';
 
-export const jobNames = ['status', 'monthly-grant', 'forfeit', 'expire', 'balance-email', 'expiry-warning', 'sweepstakes', 'sweepstakes-invitations', 'campaign-statuses', 'retention'] as const;
+export const jobNames = ['status', 'monthly-grant', 'forfeit', 'expire', 'balance-email', 'expiry-warning', 'sweepstakes', 'sweepstakes-invitations', 'campaign-statuses', 'retention', 'seal'] as const;
 export type JobName = (typeof jobNames)[number];
+
+/** Jobs over every program's data at once, run as of an instant: no --program, and one run per instant whoever schedules it. */
+export const programIndependentJobs: ReadonlySet<JobName> = new Set(['expire', 'retention', 'seal']);
+
+/** Jobs as of an instant that cover everything due before it: a clock jump runs only their latest due occurrence. */
+export const catchUpJobs: ReadonlySet<JobName> = new Set(['expire', 'forfeit', 'retention', 'seal']);
 
 export function isJobName(name: string): name is JobName {
   return (jobNames as readonly string[]).includes(name);
@@ -36,9 +43,9 @@ export async function runJob(db: Db, request: JobRequest, ctx: JobContext): Prom
     if (!request.asOf) throw refusal('invalid_request', 'expire runs as of an instant: give asOf');
     return runExpiry(db, request.asOf, ctx);
   }
-  if (job === 'retention') {
-    if (!request.asOf) throw refusal('invalid_request', 'retention runs as of an instant: give asOf');
-    return runRetention(db, request.asOf, ctx);
+  if (job === 'retention' || job === 'seal') {
+    if (!request.asOf) throw refusal('invalid_request', `${job} runs as of an instant: give asOf`);
+    return (job === 'seal' ? runSeal : runRetention)(db, request.asOf, ctx);
   }
   if (!program) throw refusal('unknown_program', `${job} runs for one program: name it`);
   if (job === 'status' || job === 'monthly-grant' || job === 'balance-email' || job === 'expiry-warning' || job === 'sweepstakes-invitations') {
@@ -99,5 +106,7 @@ export function schedulesFor(program: Program): Schedule[] {
   schedules.push({ job: 'expire', cron: '0 0 * * *', request: (asOf) => ({ job: 'expire', asOf }) });
   // Decision 46: every night, after the night's work, whatever the program uses; program-independent like expire.
   schedules.push({ job: 'retention', cron: '30 3 * * *', request: (asOf) => ({ job: 'retention', asOf }) });
+  // Decision 74: hourly, so what was committed more than an hour ago is under the hash chains.
+  schedules.push({ job: 'seal', cron: '45 * * * *', request: (asOf) => ({ job: 'seal', asOf }) });
   return schedules;
 }

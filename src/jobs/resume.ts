@@ -1,23 +1,23 @@
 import { Temporal } from 'temporal-polyfill';
 import type { Program } from '../programs/index.js';
 import { ALL_PROGRAMS } from './expire.js';
-import { isJobName, type JobRequest } from './registry.js';
+import { isJobName, programIndependentJobs, type JobRequest } from './registry.js';
 import type { LapsedRun } from './runs.js';
 
 const monthly = new Set(['status', 'monthly-grant', 'balance-email', 'expiry-warning', 'sweepstakes-invitations']);
-const asOfPeriod = new Set(['expire', 'forfeit', 'retention']);
+const asOfPeriod = new Set(['expire', 'forfeit', 'retention', 'seal']);
 const dayPeriod = new Set(['sweepstakes', 'campaign-statuses']);
 
 /**
  * What to run to resume a run an owner left `running` (C3), from its key alone: a month for the
- * monthly jobs, the instant its period names for expiry, forfeit and retention, and for the daily
+ * monthly jobs, the instant its period names for expiry, forfeit, retention and the seal, and for the daily
  * jobs (period = the local day) the instant the run was for when it falls on that day, else the
  * day's start. Undefined for a job or program this server does not know: it is left to one that does.
  */
 export function resumeRequest(run: LapsedRun, programs: readonly Program[]): JobRequest | undefined {
   if (!isJobName(run.job)) return undefined;
   if (run.program === ALL_PROGRAMS) {
-    return run.job === 'expire' || run.job === 'retention' ? { job: run.job, asOf: Temporal.Instant.from(run.period) } : undefined;
+    return programIndependentJobs.has(run.job) ? { job: run.job, asOf: Temporal.Instant.from(run.period) } : undefined;
   }
   const program = programs.find((p) => p.key === run.program);
   if (!program) return undefined;

@@ -6,7 +6,7 @@ import type { RetentionPolicy } from '../config.js';
 import type { Db } from '../db/index.js';
 import type { Program } from '../programs/index.js';
 import type { JobContext, JobOutcome } from './chunked.js';
-import { runJob, schedulesFor, type JobRequest, type Schedule } from './registry.js';
+import { catchUpJobs, runJob, schedulesFor, type JobRequest, type Schedule } from './registry.js';
 import { resumeRequest } from './resume.js';
 import { lapsedRuns, LEASE_MS } from './runs.js';
 
@@ -161,14 +161,14 @@ function dueBetween(programs: readonly Program[], from: Temporal.Instant, to: Te
 }
 
 /**
- * Expiry, the forfeit catch-up and retention as of an instant cover everything due before it, so a clock jump
+ * Expiry, the forfeit catch-up, retention and the seal as of an instant cover everything due before it, so a clock jump
  * runs only their latest due occurrence; monthly jobs run for every month they passed.
  */
 function latestOfCatchUps(due: Due[]): Due[] {
   const latest = new Map<string, Due>();
   const kept: Due[] = [];
   for (const d of due) {
-    if (d.schedule.job !== 'expire' && d.schedule.job !== 'forfeit' && d.schedule.job !== 'retention') kept.push(d);
+    if (!catchUpJobs.has(d.schedule.job)) kept.push(d);
     else {
       const key = `${d.schedule.job}\u0000${d.program.key}`;
       const seen = latest.get(key);

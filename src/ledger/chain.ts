@@ -72,13 +72,22 @@ interface Entry {
 export async function sealLog(db: Db, log: ChainedLog): Promise<number> {
   let sealed = 0;
   for (;;) {
-    const rows = await db.transaction((tx) => sealBlock(tx, log));
-    sealed += rows;
-    if (rows < BLOCK_ROWS) return sealed;
+    const block = await db.transaction((tx) => sealBlock(tx, log));
+    sealed += block.rows;
+    if (!block.more) return sealed;
   }
 }
 
-async function sealBlock(tx: Queryable, log: ChainedLog): Promise<number> {
+/**
+ * Seals the next block of at most BLOCK_ROWS rows in the caller's transaction (which must not
+ * have written rows of this log itself). `more`: a full block, so there may be rows left.
+ */
+export async function sealBlock(tx: Queryable, log: ChainedLog): Promise<{ rows: number; more: boolean }> {
+  const rows = await sealRows(tx, log);
+  return { rows, more: rows === BLOCK_ROWS };
+}
+
+async function sealRows(tx: Queryable, log: ChainedLog): Promise<number> {
   await tx.query(log.lock);
   const [last] = await tx.query<Entry>(log.last);
   const [now] = await tx.query<{ horizon: string }>(horizonNow);

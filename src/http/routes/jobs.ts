@@ -25,7 +25,7 @@ export function jobRoutes(app: App, deps: AppDeps): void {
       schema: {
         tags: ['jobs'],
         summary: 'Run a job for one period now',
-        description: `Jobs: ${jobNames.join(', ')}. Monthly jobs (status, monthly-grant, balance-email, expiry-warning) take month; expire, forfeit and retention take asOf (default now). A finished period is not run again.`,
+        description: `Jobs: ${jobNames.join(', ')}. Monthly jobs (status, monthly-grant, balance-email, expiry-warning) take month; expire, forfeit, retention and seal take asOf (default now). A finished period is not run again.`,
         params: Type.Object({ program: Type.String(), job: Type.String() }),
         body: Type.Object(
           { month: Type.Optional(Type.String({ pattern: '^\\d{4}-(0[1-9]|1[0-2])$' })), asOf: Type.Optional(Instant) },

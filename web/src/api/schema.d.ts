@@ -5139,7 +5139,7 @@ export interface paths {
         put?: never;
         /**
          * Run a job for one period now
-         * @description Jobs: status, monthly-grant, forfeit, expire, balance-email, expiry-warning, sweepstakes, sweepstakes-invitations, campaign-statuses, retention. Monthly jobs (status, monthly-grant, balance-email, expiry-warning) take month; expire, forfeit and retention take asOf (default now). A finished period is not run again.
+         * @description Jobs: status, monthly-grant, forfeit, expire, balance-email, expiry-warning, sweepstakes, sweepstakes-invitations, campaign-statuses, retention, seal. Monthly jobs (status, monthly-grant, balance-email, expiry-warning) take month; expire, forfeit, retention and seal take asOf (default now). A finished period is not run again.
          */
         post: {
             parameters: {
