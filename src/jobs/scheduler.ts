@@ -149,33 +149,23 @@ function dueBetween(programs: readonly Program[], from: Temporal.Instant, to: Te
   for (const program of programs) {
     schedulesFor(program).forEach((schedule, order) => {
       const cron = new Cron(schedule.cron, { timezone: program.timeZone, paused: true });
+      if (catchUpJobs.has(schedule.job)) {
+        // Expiry, the forfeit catch-up, retention and the seal as of an instant cover everything due
+        // before it: a clock jump runs only their latest occurrence (an hourly seal over a clock moved
+        // by years is one run, not thousands). Monthly jobs run for every month passed.
+        const latest = cron.previousRuns(2, new Date(to.epochMilliseconds + 1)).find((at) => at.getTime() <= to.epochMilliseconds);
+        if (latest && latest.getTime() > from.epochMilliseconds) due.push({ at: Temporal.Instant.fromEpochMilliseconds(latest.getTime()), program, schedule, order });
+        return;
+      }
       for (let at = cron.nextRun(new Date(from.epochMilliseconds)); at && at.getTime() <= to.epochMilliseconds; at = cron.nextRun(at)) {
         due.push({ at: Temporal.Instant.fromEpochMilliseconds(at.getTime()), program, schedule, order });
         if (due.length > MAX_DUE_RUNS) throw new Error(`more than ${MAX_DUE_RUNS} job runs fell due between ${from} and ${to}`);
       }
     });
   }
-  return latestOfCatchUps(due).sort(
+  return due.sort(
     (a, b) => Temporal.Instant.compare(a.at, b.at) || a.order - b.order || (a.program.key < b.program.key ? -1 : 1),
   );
-}
-
-/**
- * Expiry, the forfeit catch-up, retention and the seal as of an instant cover everything due before it, so a clock jump
- * runs only their latest due occurrence; monthly jobs run for every month they passed.
- */
-function latestOfCatchUps(due: Due[]): Due[] {
-  const latest = new Map<string, Due>();
-  const kept: Due[] = [];
-  for (const d of due) {
-    if (!catchUpJobs.has(d.schedule.job)) kept.push(d);
-    else {
-      const key = `${d.schedule.job}\u0000${d.program.key}`;
-      const seen = latest.get(key);
-      if (!seen || Temporal.Instant.compare(d.at, seen.at) > 0) latest.set(key, d);
-    }
-  }
-  return [...kept, ...latest.values()];
 }
 
 function nextDue(programs: readonly Program[], now: Temporal.Instant): Temporal.Instant | undefined {
