@@ -3,7 +3,7 @@ import { statement, type Db } from '../src/db/index.js';
 import { newId } from '../src/ids.js';
 import { walMeter } from './backend.js';
 import type { BaselineResult, BenchContext } from './context.js';
-import { cpuPerUnit, errorCount, perSecond, runConcurrent, summarize, timed } from './measure.js';
+import { cpuPerUnit, errorCount, median, perSecond, runConcurrent, summarize, timed } from './measure.js';
 import { memberId } from './seed.js';
 
 /**
@@ -105,5 +105,68 @@ export async function measureBulkRate(ctx: BenchContext): Promise<BaselineResult
     unit: 'rows/s',
     count: sizes.bulkRows,
     elapsedMs,
+  };
+}
+
+const selectOne = statement('bench.selectOne', 'select 1 as one');
+
+/**
+ * B_rtt(c): `SELECT 1` round trips from c concurrent callers (c connections on PostgreSQL): what a
+ * read of one row costs when the query itself costs nothing. W10's yardstick.
+ */
+export async function measureRoundTrips(ctx: BenchContext): Promise<BaselineResult> {
+  const { db, sizes } = ctx;
+  const c = sizes.concurrency;
+  const stats = await runConcurrent(
+    c,
+    sizes.w10Ops,
+    async () => {
+      await db.query(selectOne);
+      return 'ok';
+    },
+    { warmup: c * 4 },
+  );
+  if (errorCount(stats.outcomes) > 0) throw new Error(`B_rtt failed: ${JSON.stringify([...stats.outcomes])}`);
+  return {
+    id: 'B_rtt',
+    label: `B_rtt(${c})`,
+    title: `SELECT 1 round trips, ${c} concurrent`,
+    rate: perSecond(sizes.w10Ops, stats.elapsedMs),
+    unit: 'ops/s',
+    count: sizes.w10Ops,
+    elapsedMs: stats.elapsedMs,
+    latencyMs: summarize(stats.latenciesMs),
+    details: { processCpuUsPerOp: cpuPerUnit(stats, sizes.w10Ops) },
+  };
+}
+
+// Reads every row: count(*) alone could be answered from an index on PostgreSQL, sum(amount) cannot.
+const scanPostings = statement('bench.scanPostings', 'select count(*)::bigint as rows, sum(amount)::bigint as total from ledger_postings');
+
+/**
+ * B_scan: one sequential scan of `ledger_postings`, the table `ledger verify` reads most (W12's
+ * yardstick). One untimed scan first, so verify and the scan both find the table in cache; then the
+ * median of `w12Runs` timed scans.
+ */
+export async function measurePostingsScan(ctx: BenchContext): Promise<BaselineResult> {
+  const { db, sizes } = ctx;
+  await db.query(scanPostings);
+  const times: number[] = [];
+  let rows = 0;
+  for (let run = 0; run < sizes.w12Runs; run++) {
+    const scan = await timed(() => db.query<{ rows: number }>(scanPostings));
+    rows = scan.value[0]?.rows ?? 0;
+    times.push(scan.elapsedMs);
+  }
+  const elapsedMs = median(times);
+  return {
+    id: 'B_scan',
+    label: 'B_scan',
+    title: `sequential scan of ledger_postings (${rows.toLocaleString('en')} rows), median of ${sizes.w12Runs}`,
+    rate: perSecond(rows, elapsedMs),
+    unit: 'rows/s',
+    count: rows,
+    elapsedMs,
+    details: { scanMs: elapsedMs },
   };
 }

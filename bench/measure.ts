@@ -77,12 +77,80 @@ async function closedLoop(
   };
 }
 
+export interface PacedOptions {
+  /** Stop after this many calls. */
+  count?: number;
+  /**
+   * Or send every call due before this settles (at least one). Calls that fell due while the event
+   * loop was held up (PGlite runs each statement on this thread) are sent late, when it frees, and
+   * their latency counts from when they were due.
+   */
+  until?: Promise<unknown>;
+}
+
+/**
+ * Open loop: call i is due at start + i / ratePerSecond whether or not earlier calls have answered,
+ * and its latency counts from when it was due. A stall (a lock, a busy event loop, PGlite running
+ * another statement) then shows in full: a closed loop would send fewer calls during it and hide
+ * it (coordinated omission). Calls already due are sent at once when the loop gets to run.
+ */
+export async function runPaced(
+  ratePerSecond: number,
+  call: (index: number) => Promise<string>,
+  options: PacedOptions,
+): Promise<RunStats> {
+  const latencies: number[] = [];
+  const outcomes = new Map<string, number>();
+  const count = (label: string) => outcomes.set(label, (outcomes.get(label) ?? 0) + 1);
+  const inFlight = new Set<Promise<void>>();
+  let stoppedAt = Number.POSITIVE_INFINITY;
+  const stop = () => (stoppedAt = performance.now());
+  options.until?.then(stop, stop);
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  for (let index = 0; options.count === undefined || index < options.count; ) {
+    const due = started + (index * 1000) / ratePerSecond;
+    if (due >= stoppedAt && index > 0) break;
+    const wait = due - performance.now();
+    if (wait > 0) {
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      continue;
+    }
+    const sent = call(index).then(
+      (outcome) => {
+        latencies.push(performance.now() - due);
+        count(outcome);
+      },
+      (error: unknown) => {
+        count(`error:${errorCode(error)}`);
+      },
+    );
+    inFlight.add(sent);
+    void sent.finally(() => inFlight.delete(sent));
+    index += 1;
+  }
+  await Promise.all(inFlight);
+  const used = process.cpuUsage(cpu);
+  return {
+    elapsedMs: performance.now() - started,
+    latenciesMs: Float64Array.from(latencies),
+    outcomes,
+    processCpuMs: (used.user + used.system) / 1000,
+  };
+}
+
 /** Nearest-rank percentiles; zeros when nothing was measured. */
 export function summarize(latenciesMs: Float64Array): LatencySummary {
   if (latenciesMs.length === 0) return { p50: 0, p99: 0, max: 0 };
   const sorted = Float64Array.from(latenciesMs).sort();
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? 0;
   return { p50: at(0.5), p99: at(0.99), max: at(1) };
+}
+
+/** The middle value (the lower of the two middle ones for an even count); 0 for none. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
 }
 
 export function perSecond(count: number, elapsedMs: number): number {

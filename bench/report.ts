@@ -76,7 +76,10 @@ function formatBackend(b: BackendReport): string[] {
       `W1 ${int.format(s.w1Ops)}, W2 ${int.format(s.w2Ops)} (${s.w2Submitters} submitters, ${s.w2Writers} writer(s)), ` +
       `W3 ${int.format(s.w3Ops)}, W4 ${int.format(s.w4Ops)} (c=${s.w4Concurrency}), W7 ${int.format(s.w7Members)} members, ` +
       `W8 ${int.format(s.w8Lots)} buckets ` +
-      `(${int.format(s.w8Chunk)} members/chunk), zipf ${s.zipf}; seeding ${int.format(b.seedMs)} ms`,
+      `(${int.format(s.w8Chunk)} members/chunk), W5 ${int.format(s.w5Ops)}, W6 ${int.format(s.w6Events)} events, ` +
+      `W9 ${int.format(s.w9Members)} members at ${int.format(s.w9Rate)} earns/s (${int.format(s.w9IdleOps)} idle), ` +
+      `W10 ${int.format(s.w10Ops)}, W12 ×${s.w12Runs}, HTTP ${int.format(s.httpMembers)} members, ` +
+      `${int.format(s.httpEarnOps)} earns, ${int.format(s.httpReadOps)} reads; zipf ${s.zipf}; seeding ${int.format(b.seedMs)} ms`,
     `   load average (1 min): ${b.loadAverage1m.start.toFixed(2)} at start, ${b.loadAverage1m.end.toFixed(2)} at end`,
   ];
   const rows: string[][] = [['', 'what', 'figure', 'baseline', 'ratio', 'goal', 'met', 'p50 / p99 ms']];
@@ -86,21 +89,23 @@ function formatBackend(b: BackendReport): string[] {
     if (details.length > 0) rows.push(['', details.join(', '), '', '', '', '', '', '']);
   }
   for (const w of b.workloads) {
-    const perf = b.checks.filter((c) => c.workload === w.id && c.kind === 'performance');
+    const perf = b.checks.filter((c) => c.workload === w.id && c.kind !== 'correctness');
+    // The main row: the first ratio, in its own unit (a rate, or a time or p99 in ms: W12, W9).
     const rate = perf.find((c) => c.ratio !== undefined);
+    const inMs = rate !== undefined && rate.what !== w.unit;
     rows.push([
       w.id,
       w.title,
-      `${int.format(w.rate)} ${w.unit}`,
-      rate?.baseline ? `${rate.baseline.label} ${int.format(rate.baseline.rate)}` : '',
+      inMs ? `${rate.what.startsWith('p99') ? 'p99 ' : ''}${ms(rate.value)} ms` : `${int.format(w.rate)} ${w.unit}`,
+      rate?.baseline ? `${rate.baseline.label} ${inMs ? ms(rate.baseline.rate) : int.format(rate.baseline.rate)}` : '',
       rate?.ratio !== undefined ? ratioText(rate.ratio) : '',
-      rate?.target ?? '(correctness only)',
-      rate ? yesNo(rate.met) : '',
+      rate?.target ?? (perf.length > 0 ? '' : '(correctness only)'),
+      rate ? verdict(rate) : '',
       latency(w.latencyMs, w.latencyOf),
     ]);
     for (const c of perf.filter((p) => p !== rate)) {
       const base = c.baseline ? `${c.baseline.label} ${ms(c.baseline.rate)}` : '';
-      rows.push(['', c.what, ms(c.value), base, c.ratio !== undefined ? ratioText(c.ratio) : '', c.target, yesNo(c.met), '']);
+      rows.push(['', c.what, ms(c.value), base, c.ratio !== undefined ? ratioText(c.ratio) : '', c.target, verdict(c), '']);
     }
     const faults = b.checks.filter((c) => c.workload === w.id && c.kind === 'correctness');
     rows.push([
@@ -127,6 +132,11 @@ function latency(l: { p50: number; p99: number } | undefined, of?: string): stri
 /** Two decimals; two significant digits below 0.1 (a re-run is a small fraction of the first run). */
 function ratioText(ratio: number): string {
   return ratio > 0 && ratio < 0.1 ? ratio.toPrecision(2) : dec.format(ratio);
+}
+
+/** `yes`/`NO` for a goal; a ratio reported without a goal has no verdict. */
+function verdict(check: Check): string {
+  return check.kind === 'reported' ? '—' : yesNo(check.met);
 }
 
 function yesNo(met: boolean): string {

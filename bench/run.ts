@@ -11,10 +11,11 @@ import { parseArgs } from 'node:util';
 import { Temporal } from 'temporal-polyfill';
 import { verifyLedger } from '../src/ledger/index.js';
 import { openBackend, settle, type Backend, type BackendName } from './backend.js';
-import { createBaselineTables, measureBulkRate, measureInsertRate } from './baselines.js';
+import { createBaselineTables, measureBulkRate, measureInsertRate, measurePostingsScan, measureRoundTrips } from './baselines.js';
 import type { BaselineResult, BenchContext, Sizes, WorkloadResult } from './context.js';
 import { evaluate } from './goals.js';
 import { timed } from './measure.js';
+import { startHttpApp } from './http-app.js';
 import { describeMachine, formatReport, writeJson, type BackendReport, type RunReport } from './report.js';
 import { seedMembers } from './seed.js';
 import { resolveSizes, sizeFlags, type Preset } from './sizes.js';
@@ -24,6 +25,13 @@ import { redeemAcrossBuckets } from './workloads/w3-redeem.js';
 import { redeemHotMembers } from './workloads/w4-hot-redeem.js';
 import { grantMonthly } from './workloads/w7-monthly-grant.js';
 import { expireDueBuckets } from './workloads/w8-expiry.js';
+import { mixedWorkload } from './workloads/w5-mixed.js';
+import { replayStorm } from './workloads/w6-replay-storm.js';
+import { earnDuringGrant } from './workloads/w9-earn-during-grant.js';
+import { readBalances } from './workloads/w10-balance-read.js';
+import { verifySeededLedger } from './workloads/w12-verify.js';
+import { earnOverHttp } from './workloads/w1-http-earn.js';
+import { readBalancesOverHttp } from './workloads/w10-http-balance.js';
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 
@@ -104,19 +112,44 @@ async function runPhases(backend: Backend, sizes: Sizes): Promise<BackendReport>
     workloads.push(result);
   };
 
+  // A baseline only one workload uses is measured in that workload's step, right before it.
+  const withBaseline = (measure: () => Promise<BaselineResult>, run: () => Promise<WorkloadResult>) => async () => {
+    const baseline = await measure();
+    log(`${name}: ${baseline.label}: ${Math.round(baseline.rate).toLocaleString('en')} ${baseline.unit}`);
+    baselines.push(baseline);
+    return run();
+  };
+  const wanted = (id: string) => !only || only.includes(id);
+
   log(`${name}: B_ins(${sizes.concurrency})`);
   baselines.push(await measureInsertRate(ctx));
+  // First, so that verify reads the seeded postings only, whichever workloads run.
+  await step('W12 ledger verify', withBaseline(() => measurePostingsScan(ctx), () => verifySeededLedger(ctx)));
   await step('W1 earn, one call per op', () => earnOneByOne(ctx));
   await step('W2 earn through the writer', () => earnBatched(ctx));
   await step('W3 redeem across buckets', () => redeemAcrossBuckets(ctx));
   await step('W4 hot members', () => redeemHotMembers(ctx));
-  if (!only || only.includes('W7') || only.includes('W8')) {
+  await step('W5 mixed', () => mixedWorkload(ctx));
+  await step('W6 replay storm', () => replayStorm(ctx));
+  await step('W10 balance read', withBaseline(() => measureRoundTrips(ctx), () => readBalances(ctx)));
+  if (wanted('W1-HTTP') || wanted('W10-HTTP')) {
+    log(`${name}: starting the app on 127.0.0.1, seeding ${sizes.httpMembers.toLocaleString('en')} members`);
+    const http = await startHttpApp(ctx);
+    try {
+      await step('W1-HTTP earn through the API', () => earnOverHttp(ctx, http));
+      await step('W10-HTTP balance through the API', () => readBalancesOverHttp(ctx, http));
+    } finally {
+      await http.close();
+    }
+  }
+  if (wanted('W7') || wanted('W8')) {
     log(`${name}: B_bulk`);
     await ctx.settle();
     baselines.push(await measureBulkRate(ctx));
   }
   await step('W7 monthly grant', () => grantMonthly(ctx));
   await step('W8 expiry', () => expireDueBuckets(ctx));
+  await step('W9 earn during the grant', () => earnDuringGrant(ctx));
 
   log(`${name}: verifyLedger`);
   const verified = await timed(() => verifyLedger(backend.db));

@@ -62,8 +62,9 @@ export interface SeedBucket {
 }
 
 /**
- * Opens `count` accounts, each credited once per bucket (the same buckets for every member, in
- * order, with distinct expiry instants), or with `varied` the first 1…n of the n buckets.
+ * Opens `count` accounts of `program` (default `bench`, which the ledger knows only by key), each
+ * credited once per bucket (the same buckets for every member, in order, with distinct expiry
+ * instants), or with `varied` the first 1…n of the n buckets.
  * Returns the points a member holding every bucket has.
  */
 export async function seedCreditedMembers(
@@ -73,12 +74,13 @@ export async function seedCreditedMembers(
   buckets: readonly SeedBucket[],
   now: Temporal.Instant,
   varied = false,
+  program = PROGRAM,
 ): Promise<number> {
   const points = buckets.map((b) => b.points);
   const expiries = buckets.map((b) => b.expiresAt.toString());
   for (let from = 1; from <= count; from += CHUNK) {
     const to = Math.min(count, from + CHUNK - 1);
-    await db.query(insertCredited, [group, from, to, points, expiries, PROGRAM, now.toString(), varied]);
+    await db.query(insertCredited, [group, from, to, points, expiries, program, now.toString(), varied]);
   }
   return points.reduce((sum, p) => sum + p, 0);
 }
@@ -177,4 +179,46 @@ export function contractMemberId(idPrefix: string, index: number): string {
  */
 export function ulidTimePrefix(at: Temporal.Instant): string {
   return `mbr_${encodeTime(at.epochMilliseconds, 10).toLowerCase()}`;
+}
+
+// One statement per chunk, as enrolment writes them: the directory entry, the member and an open
+// membership period, for `mbr_<group>_<index>`, external id `<externalPrefix><index>`.
+const insertEnrolled = statement('bench.seedEnrolled', `
+  with ids as materialized (
+    select m, 'mbr_' || $1 || '_' || lpad(m::text, 8, '0') as member_id, $2 || m as external_id
+    from generate_series($3::int, $4::int) m
+  ), directory as (
+    insert into member_directory (program_key, external_id, member_id)
+    select $5, external_id, member_id from ids
+  ), members as (
+    insert into members (member_id, program_key, external_id, name, email, joined_at, created_at, created_by)
+    select member_id, $5, external_id, 'Member ' || m, 'member' || m || '@example.com', $6::timestamptz, $6::timestamptz,
+           'job:bench-seed'
+    from ids
+  )
+  insert into member_memberships (member_id, started_at) select member_id, $6::timestamptz from ids`);
+
+export interface EnrolledMembersSeed {
+  /** A loaded program (its `programs` row must exist): the API refuses members of others. */
+  program: string;
+  group: string;
+  count: number;
+  /** External ids are `<externalPrefix><index>`. */
+  externalPrefix: string;
+  /** When they joined; their buckets are credited then. */
+  since: Temporal.Instant;
+}
+
+/**
+ * Members the API can serve: per member the directory entry, the member row, an open membership
+ * and a ledger account holding 1–3 of the three buckets the earn workloads credit, all set-based.
+ * Member i is `memberId(seed.group, i)`, i = 1…count.
+ */
+export async function seedEnrolledMembers(db: Db, seed: EnrolledMembersSeed): Promise<void> {
+  for (let from = 1; from <= seed.count; from += CHUNK) {
+    const to = Math.min(seed.count, from + CHUNK - 1);
+    await db.query(insertEnrolled, [seed.group, seed.externalPrefix, from, to, seed.program, seed.since.toString()]);
+  }
+  const buckets = earnExpiries(seed.since).map((expiresAt, i) => ({ points: 100 * (i + 1), expiresAt }));
+  await seedCreditedMembers(db, seed.group, seed.count, buckets, seed.since, true, seed.program);
 }

@@ -14,11 +14,15 @@ const presets: Record<Preset, Record<BackendName, Sizes>> = {
       members: 50_000, concurrency: 32, insOps: 10_000, bulkRows: 50_000,
       w1Ops: 8_000, w2Ops: 20_000, w2Submitters: 256, w2Writers: 2,
       w3Ops: 4_000, w4Ops: 3_000, w4Concurrency: 16, w7Members: 50_000, w8Lots: 50_000, w8Chunk: 20_000, zipf: 0,
+      w5Ops: 8_000, w6Events: 4_000, w9Members: 20_000, w9Rate: 200, w9IdleOps: 1_000, w10Ops: 20_000, w12Runs: 3,
+      httpMembers: 10_000, httpEarnOps: 4_000, httpReadOps: 10_000,
     },
     pglite: {
       members: 20_000, concurrency: 1, insOps: 5_000, bulkRows: 20_000,
       w1Ops: 1_000, w2Ops: 10_000, w2Submitters: 256, w2Writers: 1,
       w3Ops: 1_000, w4Ops: 1_000, w4Concurrency: 16, w7Members: 20_000, w8Lots: 20_000, w8Chunk: 10_000, zipf: 0,
+      w5Ops: 1_000, w6Events: 1_000, w9Members: 10_000, w9Rate: 100, w9IdleOps: 500, w10Ops: 5_000, w12Runs: 3,
+      httpMembers: 5_000, httpEarnOps: 1_000, httpReadOps: 3_000,
     },
   },
   default: {
@@ -26,11 +30,15 @@ const presets: Record<Preset, Record<BackendName, Sizes>> = {
       members: 200_000, concurrency: 32, insOps: 40_000, bulkRows: 1_000_000,
       w1Ops: 40_000, w2Ops: 150_000, w2Submitters: 256, w2Writers: 2,
       w3Ops: 30_000, w4Ops: 15_000, w4Concurrency: 16, w7Members: 1_000_000, w8Lots: 1_000_000, w8Chunk: 20_000, zipf: 0,
+      w5Ops: 40_000, w6Events: 10_000, w9Members: 200_000, w9Rate: 200, w9IdleOps: 3_000, w10Ops: 100_000, w12Runs: 3,
+      httpMembers: 50_000, httpEarnOps: 20_000, httpReadOps: 50_000,
     },
     pglite: {
       members: 50_000, concurrency: 1, insOps: 20_000, bulkRows: 100_000,
       w1Ops: 5_000, w2Ops: 50_000, w2Submitters: 256, w2Writers: 1,
       w3Ops: 5_000, w4Ops: 5_000, w4Concurrency: 16, w7Members: 100_000, w8Lots: 100_000, w8Chunk: 20_000, zipf: 0,
+      w5Ops: 5_000, w6Events: 10_000, w9Members: 50_000, w9Rate: 100, w9IdleOps: 1_500, w10Ops: 20_000, w12Runs: 3,
+      httpMembers: 20_000, httpEarnOps: 5_000, httpReadOps: 10_000,
     },
   },
 };
@@ -52,6 +60,16 @@ export const sizeFlags: Record<string, keyof Sizes> = {
   'w8-lots': 'w8Lots',
   'w8-chunk': 'w8Chunk',
   zipf: 'zipf',
+  'w5-ops': 'w5Ops',
+  'w6-events': 'w6Events',
+  'w9-members': 'w9Members',
+  'w9-rate': 'w9Rate',
+  'w9-idle-ops': 'w9IdleOps',
+  'w10-ops': 'w10Ops',
+  'w12-runs': 'w12Runs',
+  'http-members': 'httpMembers',
+  'http-earn-ops': 'httpEarnOps',
+  'http-read-ops': 'httpReadOps',
 };
 
 /** The preset's sizes for the backend, overridden by flags, then by the environment. */
