@@ -4,7 +4,7 @@ import { applyOperations, type LedgerOp } from '../ledger/index.js';
 import { endedContractsPage } from '../members/index.js';
 import type { Program } from '../programs/index.js';
 import { publishLedgerPostings } from '../webhooks/index.js';
-import { contractCursor, parseContractCursor, runChunked, tally, type JobContext, type JobOutcome } from './chunked.js';
+import { chunkRows, contractCursor, type JobContext, type JobOutcome, parseContractCursor, runChunked, tally } from './chunked.js';
 
 const PAGE = 5_000;
 
@@ -20,7 +20,7 @@ export async function runForfeit(db: Db, program: Program, asOf: Temporal.Instan
   return runChunked(db, { program: program.key, job: 'forfeit', period: asOf.toString() }, ctx, async (tx, cursor) => {
     if (!triggers.has('contract.cancelled') && !triggers.has('contract.converted')) return undefined;
     const after = parseContractCursor(cursor);
-    const page = await endedContractsPage(tx, program.key, asOf, after, PAGE);
+    const page = await endedContractsPage(tx, program.key, asOf, after, chunkRows(db, PAGE));
     const last = page.at(-1);
     if (!last) return undefined;
     const ops: LedgerOp[] = page

@@ -4,7 +4,7 @@ import { applyOperations, type LedgerOp } from '../ledger/index.js';
 import { contractsInForcePage } from '../members/index.js';
 import { billingMonthStart, expiresAtFor, type Program } from '../programs/index.js';
 import { publishLedgerPostings } from '../webhooks/index.js';
-import { contractCursor, parseContractCursor, runChunked, tally, type JobContext, type JobOutcome } from './chunked.js';
+import { chunkRows, contractCursor, type JobContext, type JobOutcome, parseContractCursor, runChunked, tally } from './chunked.js';
 
 const PAGE = 5_000;
 
@@ -19,7 +19,7 @@ export async function runMonthlyGrant(db: Db, program: Program, month: string, c
   const expiresAt = expiresAtFor(program, grantAt);
   return runChunked(db, { program: program.key, job: 'monthly-grant', period: month }, ctx, async (tx, cursor) => {
     const after = parseContractCursor(cursor);
-    const page = await contractsInForcePage(tx, program.key, grantAt, after, PAGE);
+    const page = await contractsInForcePage(tx, program.key, grantAt, after, chunkRows(db, PAGE));
     const last = page.at(-1);
     if (!last) return undefined;
     const ops: LedgerOp[] = [];

@@ -5,7 +5,7 @@ import { getStatus, membersAtPage, setStatus, type Member } from '../members/ind
 import type { Temporal } from 'temporal-polyfill';
 import { billingMonthStart, type Program } from '../programs/index.js';
 import { publishWebhookEvent } from '../webhooks/index.js';
-import { runChunked, type JobContext, type JobOutcome } from './chunked.js';
+import { chunkRows, type JobContext, type JobOutcome, runChunked } from './chunked.js';
 
 const PAGE = 5_000;
 
@@ -19,7 +19,7 @@ export async function runStatus(db: Db, program: Program, month: string, ctx: Jo
   const at = billingMonthStart(program, month);
   return runChunked(db, { program: program.key, job: 'status', period: month }, ctx, async (tx, cursor) => {
     if (!tiers) return undefined;
-    const members = await membersAtPage(tx, program.key, at, cursor ?? undefined, PAGE);
+    const members = await membersAtPage(tx, program.key, at, cursor ?? undefined, chunkRows(db, PAGE));
     const last = members.at(-1);
     if (!last) return undefined;
     const counts = { members: members.length, up: 0, down: 0, initial: 0, unchanged: 0 };
