@@ -2,45 +2,22 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import {
   formatScenario,
   loadScenarioFile,
   runScenarioFile,
-  scenarioFiles,
   ScenarioLoadError,
   type ScenarioLoadProblem,
 } from '../src/simulator/index.js';
 
 /**
- * Every scenario in examples/scenarios is a test of its own, titled with its rule and clause id;
- * then the runner itself: a wrong expectation fails with the path of the mismatch, and a broken
- * file is refused with its line.
+ * The scenario runner: a wrong expectation fails with the path of the mismatch, and a broken file
+ * is refused with its line. The scenarios of examples/scenarios run in test/scenarios/.
  */
 const programsDir = 'examples/programs';
 const run = (file: string) => runScenarioFile(file, { programsDir });
-
-describe('examples/scenarios', () => {
-  const files = scenarioFiles(['examples/scenarios']);
-  it('has scenarios', () => assert.ok(files.length > 0));
-  for (const file of files) {
-    it(`${basename(file)}: ${titleOf(file)}`, async () => {
-      const result = await run(file);
-      assert.ok(result.passed, formatScenario(result));
-    });
-  }
-});
-
-function titleOf(file: string): string {
-  try {
-    return loadScenarioFile(file).name;
-  } catch (error) {
-    // The test itself reports the problems; the title only needs to exist.
-    if (error instanceof ScenarioLoadError) return 'does not load';
-    throw error;
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'pointbook-scenarios-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,0 +1,3 @@
+import { describeScenarios } from '../support/scenario-suite.js';
+
+describeScenarios('sr');
