@@ -17,13 +17,13 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
+/** Connections per test database unless a file asks for more: scripts/run-tests.js sets fewer beside the 64-connection suites. */
+const defaultPoolSize = Number(process.env.POINTBOOK_TEST_POOL_SIZE ?? 40);
+
 /**
  * A fresh, migrated database of its own: PGlite in memory, or a new PostgreSQL database created
  * on the server of DATABASE_URL and dropped afterwards, so test files run in parallel and leave nothing.
  */
-/** Connections per test database unless a file asks for more: scripts/run-tests.js sets fewer beside the 64-connection suites. */
-const defaultPoolSize = Number(process.env.POINTBOOK_TEST_POOL_SIZE ?? 40);
-
 export async function createTestDatabase(backend: BackendName, poolSize = defaultPoolSize): Promise<TestDatabase> {
   if (backend === 'pglite') {
     const db = await openMigratedMemoryDb();
