@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { readLoginDefence, type LoginDefence } from './accounts/login-defence.js';
 
 /**
  * Everything read from the environment, read once at start into a frozen object and passed down.
@@ -41,6 +42,8 @@ export interface Config {
   readonly retention: RetentionPolicy;
   /** G4: request limits per flow, per member and per client address (POINTBOOK_RATE_LIMIT_*). */
   readonly rateLimits: RateLimits;
+  /** F2: when log-ins from unknown devices are challenged (POINTBOOK_LOGIN_CHALLENGE_*, decision 72). */
+  readonly loginDefence: LoginDefence;
 }
 
 /** Days after which the `retention` job deletes what is no longer of use (decision 46). */
@@ -76,6 +79,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       endedCredentialDays: days(env.POINTBOOK_RETENTION_ENDED_CREDENTIAL_DAYS, defaultRetention.endedCredentialDays, 'POINTBOOK_RETENTION_ENDED_CREDENTIAL_DAYS'),
     }),
     rateLimits: readRateLimits(env),
+    loginDefence: readLoginDefence(env),
   });
 }
 

@@ -82,6 +82,13 @@ export const refusals = {
     en: 'The sign-up is being checked against the contract',
     ja: 'ご契約内容を確認中です',
   },
+  // F2 (decision 72): a log-in from a device not known for the account while log-ins are challenged
+  login_challenge_required: {
+    status: 403,
+    en: 'To log in from this device, ask for a log-in code by email',
+    ja: 'この端末からログインするには、メールでログインコードを受け取ってください',
+  },
+  login_code_invalid: { status: 401, en: 'The log-in code is wrong or has expired', ja: 'ログインコードが違うか、有効期限が切れています' },
   signup_not_offered: { status: 422, en: 'The program does not offer this kind of sign-up', ja: 'このプログラムではこの方法で登録できません' },
   access_key_mismatch: { status: 422, en: 'The customer id and access key do not match', ja: 'お客さまIDとアクセスキーが一致しません' },
   account_exists: { status: 409, en: 'There is already a log-in for this customer or email', ja: 'このお客さままたはメールアドレスは登録済みです' },

@@ -1,6 +1,9 @@
 export { issueAccessKey } from './access-keys.js';
 export type { AccountsEnv, RequestContext } from './env.js';
-export { logInMember, logInOperator } from './login.js';
+export { logInMember, logInOperator, type MemberCredentials } from './login.js';
+export { actingDevice, withActingMember, type ActingDevice, type ActingMember } from './devices.js';
+export { requestLoginCode, LOGIN_CODE_MINUTES } from './login-codes.js';
+export { defaultLoginDefence, readLoginDefence, type LoginDefence, type Threshold } from './login-defence.js';
 export { createOperator, disableOperator, getOperator, listOperators, roles, type Operator, type Role } from './operators.js';
 export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './passwords.js';
 export { changePassword, requestPasswordReset, resetPassword } from './passwords-change.js';

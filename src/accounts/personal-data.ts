@@ -114,10 +114,10 @@ export async function accountEmailsOf(q: Queryable, memberId: string): Promise<s
   return (await q.query<{ email: string }>(emails, [memberId])).map((r) => r.email);
 }
 
-// Erasure. Sessions are kept as revoked rows without their address, so the history of log-ins
-// stays countable; everything that would let anyone log in as the person goes.
+// Erasure. Sessions are kept as revoked rows without their address or device, so the history of
+// log-ins stays countable; everything that would let anyone log in as the person goes.
 const revokeSessions = statement('accounts.erase.revokeSessions', `
-  update sessions set revoked_at = coalesce(revoked_at, $2), ip = null
+  update sessions set revoked_at = coalesce(revoked_at, $2), ip = null, device_hash = null
   where subject_kind = 'member' and subject_id = $1`);
 const dropAccountDirectory = statement('accounts.erase.dropAccountDirectory', `
   delete from account_directory d using member_accounts a

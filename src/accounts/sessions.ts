@@ -15,14 +15,29 @@ export interface NewSession {
   expiresAt: Temporal.Instant;
 }
 
+/** The device a session comes from (decision 72): its SHA-256, when the client sent one, and whether it is verified. */
+export interface SessionDevice {
+  hash: string | null;
+  verified: boolean;
+}
+
+/**
+ * Starts a session. Without `device` the caller vouches for it as verified: an operator's, or a
+ * member's that proved more than a password (the end of a sign-up, tests' logged-in members);
+ * `logInMember` passes the device it saw, verified or not.
+ */
 export async function startSession(
   q: Queryable,
   subject: { kind: SubjectKind; id: string },
-  ctx: { now: Temporal.Instant; ip?: string | undefined },
+  ctx: { now: Temporal.Instant; ip?: string | undefined; device?: SessionDevice | undefined },
 ): Promise<NewSession> {
   const token = newSecret('pbs');
   const expiresAt = ctx.now.add({ hours: lifetimeHours[subject.kind] });
-  await q.query(sql.insertSession, [secretHash(token), subject.kind, subject.id, ctx.now.toString(), expiresAt.toString(), ctx.ip ?? null]);
+  const device = ctx.device ?? { hash: null, verified: true };
+  await q.query(sql.insertSession, [
+    secretHash(token), subject.kind, subject.id, ctx.now.toString(), expiresAt.toString(), ctx.ip ?? null,
+    device.hash, device.verified ? ctx.now.toString() : null,
+  ]);
   return { token, expiresAt };
 }
 
@@ -42,7 +57,11 @@ export async function endSession(db: Db, tokenHash: string, now: Temporal.Instan
   await db.query(sql.revokeSession, [tokenHash, now.toString()]);
 }
 
-/** After a credential change every other session ends, so a thief's session dies with the old password. */
+/**
+ * After a credential change every other session ends, so a thief's session dies with the old
+ * password, and their devices are no longer known: each must pass a second factor again.
+ */
 export async function endOtherSessions(q: Queryable, subjectId: string, keepTokenHash: string | null, now: Temporal.Instant): Promise<void> {
   await q.query(sql.revokeSessionsOf, [subjectId, now.toString(), keepTokenHash]);
+  await q.query(sql.forgetDevicesOf, [subjectId, keepTokenHash]);
 }

@@ -6,6 +6,7 @@ import { findByExternalId, getMember, normaliseEmail } from '../members/index.js
 import { enqueueEmail } from '../notifications/index.js';
 import { defaultLocale, type Locale, type Program, programName, type ProgramRegistry, type SignUpKind } from '../programs/index.js';
 import { accessKeyMatches } from './access-keys.js';
+import { deviceHash } from './devices.js';
 import { emailLink, type AccountsEnv, type RequestContext } from './env.js';
 import { checkPasswordRules, hashPassword } from './passwords.js';
 import { newSecret, secretHash } from './secrets.js';
@@ -109,12 +110,13 @@ export type SignupConfirmed = { status: 'active'; memberId: string; session: New
 
 /**
  * The emailed link and the chosen password. The link is used up only with an acceptable password,
- * so a refused password can be retried from the same link.
+ * so a refused password can be retried from the same link. The link proved the email, so the
+ * session's device (the portal's `device` id, when sent) is verified and known from then on.
  */
 export async function confirmSignup(
   env: AccountsEnv,
   programs: Pick<ProgramRegistry, 'get'>,
-  input: { token: string; password: string },
+  input: { token: string; password: string; device?: string | undefined },
   ctx: RequestContext,
 ): Promise<SignupConfirmed> {
   const tokenHash = secretHash(input.token);
@@ -141,7 +143,8 @@ export async function confirmSignup(
     const memberId = pending.member_id!;
     await openAccount(tx, { program: program.key, memberId, email: pending.email, passwordHash, locale: pending.locale }, ctx.now);
     await tx.query(sql.signupEmailVerified, [pending.id, 'active', ctx.now.toString(), null]);
-    const session = await startSession(tx, { kind: 'member', id: memberId }, ctx);
+    const device = { hash: input.device === undefined ? null : deviceHash(input.device), verified: true };
+    const session = await startSession(tx, { kind: 'member', id: memberId }, { ...ctx, device });
     return { status: 'active', memberId, session };
   });
   return result;

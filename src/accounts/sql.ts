@@ -3,7 +3,8 @@ import { statement } from '../db/index.js';
 
 // Sessions
 export const insertSession = statement('accounts.insertSession', `
-  insert into sessions (token_hash, subject_kind, subject_id, created_at, expires_at, ip) values ($1, $2, $3, $4, $5, $6)`);
+  insert into sessions (token_hash, subject_kind, subject_id, created_at, expires_at, ip, device_hash, device_verified_at)
+  values ($1, $2, $3, $4, $5, $6, $7, $8)`);
 export const findSession = statement('accounts.findSession', `
   select subject_kind, subject_id, expires_at from sessions where token_hash = $1 and revoked_at is null and expires_at > $2`);
 export const revokeSession = statement('accounts.revokeSession', `
@@ -11,6 +12,62 @@ export const revokeSession = statement('accounts.revokeSession', `
 // Every live session of a person but, optionally, the one in use.
 export const revokeSessionsOf = statement('accounts.revokeSessionsOf', `
   update sessions set revoked_at = $2 where subject_id = $1 and revoked_at is null and token_hash is distinct from $3`);
+// After a credential change only the session in use (if any) keeps its device known (decision 72).
+export const forgetDevicesOf = statement('accounts.forgetDevicesOf', `
+  update sessions set device_hash = null where subject_id = $1 and device_hash is not null and token_hash is distinct from $2`);
+
+// Known devices (F3) and credential-stuffing detection (F2), decision 72: what a log-in learns
+// before its password is checked, in one statement whatever the email, so an unknown one costs what
+// a known one does. `known`: the device ($6, its hash; null: none sent) has a verified session of the
+// account. `challenged`: the program's cool-off runs, or the address ($3) has failed on $4 or more
+// accounts within $7 seconds ($4 null: no address limit).
+export const logInGate = statement('accounts.logInGate', `
+  select
+    exists (
+      select 1 from account_directory d join sessions s on s.subject_id = d.member_id
+      where $6::text is not null and d.program_key = $1 and d.email = $5 and s.subject_kind = 'member'
+        and s.device_hash = $6 and s.device_verified_at is not null
+    ) as known,
+    coalesce((select challenged_until > $2::timestamptz from login_defence where program_key = $1), false)
+      or coalesce($4::int <= (select count(*)::int from login_address_accounts
+                              where address_key = $3 and seen_at > $2::timestamptz - $7::int * interval '1 second'), false) as challenged`);
+export const sessionDevice = statement('accounts.sessionDevice', `
+  select subject_id, device_verified_at from sessions where token_hash = $1`);
+export const verifySessionDevice = statement('accounts.verifySessionDevice', `
+  update sessions set device_verified_at = $2 where token_hash = $1 and device_verified_at is null`);
+
+// One more unsuccessful log-in, in one statement. For the program ($1; $3 the threshold, null: not
+// counted; $4 the window and $5 the cool-off in seconds): at the threshold, and at every one after
+// it in the window, the cool-off starts again. For the address ($6, null: not counted) and the
+// account ($7): seen now ($2); a few rows older than $8 go with it, so the table holds about one
+// window of failures.
+export const countUnsuccessfulLogIn = statement('accounts.countUnsuccessfulLogIn', `
+  with program as (
+    insert into login_defence as d (program_key, window_start, failures, challenged_until)
+    select $1, $2::timestamptz, 1, case when $3::int <= 1 then $2::timestamptz + $5::int * interval '1 second' end
+    where $3::int is not null
+    on conflict (program_key) do update set
+      failures = case when d.window_start <= $2::timestamptz - $4::int * interval '1 second' then 1 else d.failures + 1 end,
+      window_start = case when d.window_start <= $2::timestamptz - $4::int * interval '1 second' then $2::timestamptz else d.window_start end,
+      challenged_until = case when (case when d.window_start <= $2::timestamptz - $4::int * interval '1 second' then 1 else d.failures + 1 end) >= $3::int
+                              then greatest(d.challenged_until, $2::timestamptz + $5::int * interval '1 second') else d.challenged_until end
+    returning 1),
+  gone as (
+    delete from login_address_accounts where $6::text is not null and (address_key, account_key) in (
+      select address_key, account_key from login_address_accounts where seen_at < $8::timestamptz limit 20)
+    and not (address_key = $6 and account_key = $7))
+  insert into login_address_accounts (address_key, account_key, seen_at) select $6, $7, $2::timestamptz where $6::text is not null
+  on conflict (address_key, account_key) do update set seen_at = excluded.seen_at`);
+
+// Emailed log-in codes (decision 72), in email_tokens: the hash names the account and the code.
+// An ended code of the same hash (the same account drew the same code before) is replaced.
+export const insertLoginCode = statement('accounts.insertLoginCode', `
+  insert into email_tokens (token_hash, purpose, subject_id, expires_at, created_at) values ($1, 'login_code', $2, $3, $4)
+  on conflict (token_hash) do update set subject_id = excluded.subject_id, expires_at = excluded.expires_at, created_at = excluded.created_at, used_at = null
+  where email_tokens.purpose = 'login_code' and (email_tokens.used_at is not null or email_tokens.expires_at <= excluded.created_at)
+  returning token_hash`);
+export const liveLoginCode = statement('accounts.liveLoginCode', `
+  select subject_id from email_tokens where token_hash = $1 and purpose = 'login_code' and used_at is null and expires_at > $2`);
 
 export interface SessionRow {
   subject_kind: 'member' | 'operator';

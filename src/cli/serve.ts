@@ -44,6 +44,7 @@ export async function serve(config: Config, options: ServeOptions): Promise<() =
     retention: config.retention,
     countries,
     rateLimits: config.rateLimits,
+    loginDefence: config.loginDefence,
   });
   // On the wall clock the scheduler follows time; on a test clock, jobs run as the clock is moved.
   if (!testClock) scheduler.start();

@@ -27,6 +27,7 @@ export const accessTable: Readonly<Record<string, Access>> = {
   'POST /v1/auth/operator-sessions': open,
   'POST /v1/auth/password-resets': open,
   'POST /v1/auth/password-resets/confirm': open,
+  'POST /v1/auth/login-codes': open,
   'DELETE /v1/auth/sessions/current': { member: 'any', roles: staff },
   'GET /v1/me': { member: 'any', roles: staff },
   'POST /v1/me/password': { member: 'any', roles: [], adminAllowed: false },

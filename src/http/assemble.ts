@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Transporter } from 'nodemailer';
+import type { LoginDefence } from '../accounts/index.js';
 import { auditWrites } from '../audit/index.js';
 import type { Clock, TestClock } from '../clock.js';
 import type { RateLimits, RetentionPolicy } from '../config.js';
@@ -35,6 +36,8 @@ export interface AssembleInput {
   countries?: CountryLocator | undefined;
   /** G4: request limits (POINTBOOK_RATE_LIMIT_*); `pointbook serve` always passes them, tests when they test them. */
   rateLimits?: RateLimits | undefined;
+  /** F2: log-in challenge thresholds (POINTBOOK_LOGIN_CHALLENGE_*); default decision 72's. */
+  loginDefence?: LoginDefence | undefined;
 }
 
 const quiet = { info: () => {}, error: () => {} };
@@ -66,7 +69,7 @@ export async function assembleApp(input: AssembleInput): Promise<{ app: App; sch
       testClock: input.testClock,
       programs,
       adminToken: input.adminToken,
-      accounts: { db, publicUrl },
+      accounts: { db, publicUrl, loginDefence: input.loginDefence },
       scheduler,
       retention: input.retention,
       countries: input.countries,

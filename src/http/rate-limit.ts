@@ -20,6 +20,8 @@ export const rateLimitedFlows: Readonly<Record<string, RateLimitFlow>> = {
   'POST /v1/auth/sessions': 'login',
   'POST /v1/auth/operator-sessions': 'login',
   'POST /v1/auth/password-resets': 'password_reset',
+  // Sends mail like a reset: the same limit keeps either from flooding a mailbox.
+  'POST /v1/auth/login-codes': 'password_reset',
   'POST /v1/auth/signups': 'signup',
   'POST /v1/sweepstakes/:key/entries': 'entry',
   'POST /v1/members/:id/redemptions': 'redemption',

@@ -1,5 +1,6 @@
 import type { Temporal } from 'temporal-polyfill';
 import { assert } from '../errors.js';
+import { logInTemplates, type LogInTemplateVars } from './templates-log-in.js';
 
 export type Locale = 'ja' | 'en';
 
@@ -7,7 +8,7 @@ export type Locale = 'ja' | 'en';
  * What each template needs. Instants are shown in `timeZone` (an IANA name: the program's zone),
  * in the reader's locale. `programName` is the program's name in that locale.
  */
-export interface TemplateVars {
+export interface TemplateVars extends LogInTemplateVars {
   /** Sign-up: confirm the email address. The link is a one-time secret. */
   signup_verification: { link: string; expiresAt: Temporal.Instant; programName: string; timeZone: string };
   /** The link is a one-time secret. */
@@ -82,6 +83,7 @@ interface Template<V> {
 }
 
 const templates: { [P in TemplateName]: Template<TemplateVars[P]> } = {
+  ...logInTemplates,
   signup_verification: {
     secret: true,
     ja: (v) => ({
@@ -368,7 +370,7 @@ export function renderTemplate<K extends TemplateName>(input: TemplateInput<K>):
   assert(!/[\r\n]/.test(text.subject), 'a subject is one line');
   assert(text.lines.every((line) => !/\r/.test(line)), 'template lines end in \\n only');
   const vars: Record<string, unknown> = input.vars;
-  for (const name of ['link', 'key']) {
+  for (const name of ['link', 'key', 'code']) {
     const value = vars[name];
     assert(value === undefined || (typeof value === 'string' && /^\S+$/.test(value)), `${name} is one word, so it survives line wrapping`);
   }

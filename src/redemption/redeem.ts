@@ -1,4 +1,5 @@
 import type { Temporal } from 'temporal-polyfill';
+import { actingDevice } from '../accounts/devices.js';
 import type { Db, Queryable } from '../db/index.js';
 import { assert } from '../errors.js';
 import { newId } from '../ids.js';
@@ -12,7 +13,7 @@ import { claimKey, replayOf, requestHash } from './idempotency.js';
 import { planRedemption, type RedemptionPlan, type RedemptionRequest } from './plan.js';
 import type { RedemptionReceipt, StepUpMethod } from './redemption.js';
 import * as sql from './sql.js';
-import { meetStepUp, stepUpRefusal, type StepUpRefused } from './step-up.js';
+import { meetStepUp, stepUpRefusal, stepUpRequired, type StepUpRefused } from './step-up.js';
 
 export interface RedeemInput {
   program: Program;
@@ -32,10 +33,11 @@ export interface Redeemed {
 /**
  * Spends a member's points on a bill credit (FL-4), a catalog reward (FL-3, FL-6) or a checkout
  * payment (SR-5), in one transaction: step-up, cap or stock, the ledger debit and the record of
- * what it was for. Refusals come in a fixed order (`planRedemption`'s, then
- * `idempotency_key_in_flight` / `idempotency_key_reused`, `step_up_required`, `over_limit`,
- * `out_of_stock`, `insufficient_points`) and write nothing — except that a wrong step-up key
- * counts one failure for the day. A replay with the same key answers the first receipt unchanged.
+ * what it was for. A member's session whose device is not verified steps up for every kind
+ * (decision 72); meeting it verifies the device, unless the transaction rolls back. Refusals come
+ * in a fixed order (`planRedemption`'s, then `idempotency_key_in_flight` / `idempotency_key_reused`,
+ * `step_up_required`, `over_limit`, `out_of_stock`, `insufficient_points`) and write nothing —
+ * except that a wrong step-up key counts one failure for the day. A replay with the same key answers the first receipt unchanged.
  */
 export async function redeem(db: Db, input: RedeemInput, ctx: { now: Temporal.Instant; actor: string }): Promise<Redeemed> {
   const { program, member, request } = input;
@@ -45,19 +47,21 @@ export async function redeem(db: Db, input: RedeemInput, ctx: { now: Temporal.In
   const { stepUpKey: _proof, ...asked } = request;
   const hash = requestHash(asked);
   const id = newId('rdm');
-  const outcome = await db.transaction(async (tx): Promise<Redeemed | { refused: StepUpRefused }> => {
+  const outcome = await db.transaction(async (tx): Promise<Redeemed | { refused: StepUpRefused; newDevice: boolean }> => {
     await claimKey(tx, member.id, key);
     const [stored] = await tx.query<{ request_hash: string; result: RedemptionReceipt }>(sql.findByKey, [member.id, input.idempotencyKey]);
     const replay = replayOf(stored, hash);
     if (replay !== undefined) return { receipt: replay, replayed: true };
-    const proof = { trustedLine: input.trustedLine, key: request.stepUpKey };
+    // F3 (decision 72): a member's device not verified yet steps up for every kind.
+    const device = await actingDevice(tx, member.id);
+    const proof = { trustedLine: input.trustedLine, key: request.stepUpKey, device };
     const stepUp = await meetStepUp(tx, program, plan.kind, member.id, proof, { now: ctx.now, redemptionId: id });
     // Returned, not thrown, so the failure a wrong key counted is committed.
-    if ('refused' in stepUp) return { refused: stepUp.refused };
+    if ('refused' in stepUp) return { refused: stepUp.refused, newDevice: !device.verified && !stepUpRequired(program, plan.kind) };
     const receipt = await spend(tx, { ...input, plan, id, key, hash, stepUp: stepUp.met }, ctx);
     return { receipt, replayed: false };
   });
-  if ('refused' in outcome) throw stepUpRefusal(outcome.refused, plan.kind);
+  if ('refused' in outcome) throw stepUpRefusal(outcome.refused, plan.kind, { newDevice: outcome.newDevice });
   return outcome;
 }
 

@@ -1,5 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import type { Temporal } from 'temporal-polyfill';
+import { actingDevice, verifyActingDevice, type ActingDevice } from '../accounts/devices.js';
 import type { Db, Queryable } from '../db/index.js';
 import { refusal } from '../errors.js';
 import { newId } from '../ids.js';
@@ -15,6 +16,10 @@ import type { StepUpMethod } from './sql.js';
  * digits, lives `keyValidMinutes` (10), is used once, is kept only as a SHA-256, and a newer key
  * revokes the older. Wrong keys are counted per member and day: past `maxFailuresPerDay` (10) no
  * key is accepted that day, so a key cannot be guessed (10 tries in 1,000,000).
+ *
+ * F3 (decision 72): a member session whose device is not verified steps up before every kind of
+ * redemption, bill credit included, and before a credential change, in every program; meeting it
+ * verifies the device, which is then known for the member's later log-ins.
  */
 
 export interface IssuedStepUpKey {
@@ -42,13 +47,16 @@ export async function issueStepUpKey(
   ctx: { now: Temporal.Instant; actor: string },
 ): Promise<IssuedStepUpKey> {
   const stepUp = program.redemption?.stepUp;
-  if (!stepUp) throw refusal('redemption_not_offered', `Program ${program.key} asks for no step-up, so it issues no step-up keys`);
+  // Without FL-5's step-up, keys are for members on devices not verified yet (decision 72).
+  if (!stepUp && (await actingDevice(db, memberId)).verified) {
+    throw refusal('redemption_not_offered', `Program ${program.key} asks for no step-up, so it issues no step-up keys`);
+  }
   const to = delivery.email;
   if (!to) throw refusal('no_email', "The member has no email address for the key; redeem from the member's registered line");
   // Keys must be unpredictable: crypto randomness, not a seeded generator.
   const key = randomInt(0, 1_000_000).toString().padStart(6, '0');
   const id = newId('suk');
-  const expiresAt = ctx.now.add({ minutes: stepUp.keyValidMinutes ?? defaultStepUpKeyValidMinutes });
+  const expiresAt = ctx.now.add({ minutes: stepUp?.keyValidMinutes ?? defaultStepUpKeyValidMinutes });
   await db.transaction(async (tx) => {
     await tx.query(sql.revokeKeys, [memberId, ctx.now.toString()]);
     await tx.query(sql.insertKey, [memberId, id, keyHash(memberId, key), expiresAt.toString(), ctx.now.toString(), ctx.actor]);
@@ -72,6 +80,8 @@ export interface StepUpProof {
   /** The gateway's trusted header said the request comes from the member's registered line. */
   trustedLine: boolean;
   key?: string | undefined;
+  /** Who acts (`actingDevice`): a member's device not verified yet steps up for every kind. */
+  device: ActingDevice;
 }
 
 export type StepUpRefused = 'missing' | 'wrong_key' | 'too_many_failures';
@@ -90,7 +100,20 @@ export async function meetStepUp(
   proof: StepUpProof,
   ctx: { now: Temporal.Instant; redemptionId: string },
 ): Promise<StepUpOutcome> {
-  if (!stepUpRequired(program, kind)) return { met: 'not_required' };
+  if (!stepUpRequired(program, kind) && proof.device.verified) return { met: 'not_required' };
+  const outcome = await secondFactor(tx, program, memberId, proof, { now: ctx.now, usedFor: ctx.redemptionId });
+  if ('met' in outcome) await verifyActingDevice(tx, proof.device, ctx.now);
+  return outcome;
+}
+
+/** The registered line, or a right key (used up for `usedFor`, a redemption id, or null). */
+async function secondFactor(
+  tx: Queryable,
+  program: Program,
+  memberId: string,
+  proof: Omit<StepUpProof, 'device'>,
+  ctx: { now: Temporal.Instant; usedFor: string | null },
+): Promise<StepUpOutcome> {
   if (proof.trustedLine) return { met: 'trusted_line' };
   if (proof.key === undefined) return { refused: 'missing' };
   const day = ctx.now.toZonedDateTimeISO(program.timeZone).toPlainDate().toString();
@@ -98,11 +121,38 @@ export async function meetStepUp(
   // Counted before the key is looked at, so concurrent guesses cannot pass the limit.
   const [counted] = await tx.query<{ failures: number | null }>(sql.countAttempt, [memberId, day, max]);
   if (counted === undefined || counted.failures === null) return { refused: 'too_many_failures' };
-  const used = await tx.query(sql.useKey, [memberId, keyHash(memberId, proof.key), ctx.now.toString(), ctx.redemptionId]);
+  const used = await tx.query(sql.useKey, [memberId, keyHash(memberId, proof.key), ctx.now.toString(), ctx.usedFor]);
   if (used.length === 0) return { refused: 'wrong_key' };
   await tx.query(sql.giveAttemptBack, [memberId, day]);
   return { met: 'key' };
 }
+
+/**
+ * F3: before a credential change, a member's device not verified yet steps up (the registered
+ * line or a key), which verifies it; a verified one, and operators, pass at once. A wrong key's
+ * failure is committed before the refusal.
+ */
+export async function stepUpDevice(
+  db: Db,
+  program: Program,
+  memberId: string,
+  proof: Omit<StepUpProof, 'device'>,
+  action: StepUpAction,
+  ctx: { now: Temporal.Instant },
+): Promise<void> {
+  const refused = await db.transaction(async (tx) => {
+    const device = await actingDevice(tx, memberId);
+    if (device.verified) return undefined;
+    const outcome = await secondFactor(tx, program, memberId, proof, { now: ctx.now, usedFor: null });
+    if ('refused' in outcome) return outcome.refused;
+    await verifyActingDevice(tx, device, ctx.now);
+    return undefined;
+  });
+  if (refused !== undefined) throw stepUpRefusal(refused, action, { newDevice: true });
+}
+
+/** What a step-up was asked for: a kind of redemption, or a credential change. */
+export type StepUpAction = RedemptionKind | 'password_change';
 
 const reasons: Record<StepUpRefused, string> = {
   missing: "Redeem from the member's registered line, or ask for a step-up key by email (POST /v1/members/{id}/step-up-keys) and send it as stepUpKey",
@@ -110,6 +160,7 @@ const reasons: Record<StepUpRefused, string> = {
   too_many_failures: "Too many wrong step-up keys today; redeem from the member's registered line, or try again tomorrow",
 };
 
-export function stepUpRefusal(reason: StepUpRefused, kind: RedemptionKind) {
-  return refusal('step_up_required', reasons[reason], { reason, kind });
+/** `newDevice`: asked because the member's device is not verified, not because the program asks it for this kind. */
+export function stepUpRefusal(reason: StepUpRefused, kind: StepUpAction, cause: { newDevice?: boolean } = {}) {
+  return refusal('step_up_required', reasons[reason], { reason, kind, ...(cause.newDevice ? { newDevice: true } : {}) });
 }

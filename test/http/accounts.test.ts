@@ -139,9 +139,14 @@ describeApi(
     });
 
     it('changes the password with the current one: other sessions end, this one stays, the owner is told', async () => {
-      const { email, token: first } = await signUp(ctx);
+      const { email, memberId, token: first } = await signUp(ctx);
       const second = status(await logIn(ctx, email), 201).token;
       const newPassword = 'copper meadow lantern drift';
+      // F3: this log-in came from a device not known yet, so a credential change steps up first; the key verifies the session.
+      const refused = status(await call(ctx.app, 'POST', '/v1/me/password', { currentPassword: PASSWORD, newPassword }, as(second)), 422, 'step_up_required');
+      assert.deepEqual([refused.kind, refused.newDevice], ['password_change', true]);
+      const { key } = status(await call(ctx.app, 'POST', `/v1/members/${memberId}/step-up-keys`, undefined, as(second)), 201);
+      status(await call(ctx.app, 'POST', '/v1/me/password', { currentPassword: 'not it at all, sorry', newPassword, stepUpKey: key }, as(second)), 401, 'login_failed');
       status(await call(ctx.app, 'POST', '/v1/me/password', { currentPassword: 'not it at all, sorry', newPassword }, as(second)), 401, 'login_failed');
       status(await call(ctx.app, 'POST', '/v1/me/password', { currentPassword: PASSWORD, newPassword: 'password1' }, as(second)), 422, 'weak_password');
       status(await call(ctx.app, 'POST', '/v1/me/password', { currentPassword: PASSWORD, newPassword }, as(second)), 204);

@@ -258,6 +258,10 @@ function casesFor(ctx: ApiContext, people: string[]): Record<string, Case> {
       },
       actor: () => 'anonymous',
     },
+    'POST /v1/auth/login-codes': {
+      request: async () => post('/v1/auth/login-codes', { program: 'flets-club', email: member.email }, as(null)),
+      actor: () => 'anonymous',
+    },
     'POST /v1/me/password': {
       async request() {
         member.token = (await startSession(ctx.db, { kind: 'member', id: member.memberId }, { now: ctx.clock.now() })).token;

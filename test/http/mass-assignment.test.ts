@@ -139,6 +139,7 @@ describeApi(
       'DELETE /v1/auth/sessions/current': async () => ({ url: '/v1/auth/sessions/current', token: await anotherSession(ctx, { kind: 'member', id: w().a.memberId }) }),
       'POST /v1/auth/password-resets': async () => ({ url: '/v1/auth/password-resets', body: { program: 'flets-club', email: w().a.email } }),
       'POST /v1/auth/password-resets/confirm': async () => ({ url: '/v1/auth/password-resets/confirm', body: { token: 'pbl_e3-not-a-link', password: PASSWORD } }),
+      'POST /v1/auth/login-codes': async () => ({ url: '/v1/auth/login-codes', body: { program: 'flets-club', email: w().a.email } }),
       'POST /v1/me/password': async () => {
         const e = await givenMemberLogIn(ctx, 'flets-club', { name: 'Eiji Password', email: `${uniqueExternalId('e3')}@example.jp` });
         return { url: '/v1/me/password', body: { currentPassword: PASSWORD, newPassword: 'lantern orchard harbour 27 e3' }, token: e.token };

@@ -141,6 +141,73 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/auth/login-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for a one-time log-in code by email (to log in from a new device while log-ins are challenged)
+         * @description F2 (decision 72): always 202, whether or not the account exists. Eight digits to the account's email, 10 minutes, once; a newer code revokes the older. Send it as `loginCode` with the password to POST /v1/auth/sessions.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        email: string;
+                        program: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "email_sent";
+                        };
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+                /** @description RFC 9457 problem details */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["def-0"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/auth/operator-sessions": {
         parameters: {
             query?: never;
@@ -369,7 +436,7 @@ export interface paths {
         put?: never;
         /**
          * Member log-in
-         * @description Unknown emails and wrong passwords both answer 401 login_failed. After 10 failures an account locks for 15 minutes (429 too_many_attempts with Retry-After; a reset link unlocks it); an address, after 100 failures in 15 minutes. An easy sign-up still under review is 403 account_pending.
+         * @description Unknown emails and wrong passwords both answer 401 login_failed. After 10 failures an account locks for 15 minutes (429 too_many_attempts with Retry-After; a reset link unlocks it); an address, after 100 failures in 15 minutes. An easy sign-up still under review is 403 account_pending. F2, F3 (decision 72): send the `device` id the client keeps. From a device not known for the account the session must step up (a key by email, or the registered line) before it redeems or changes credentials, and the owner is emailed. While many log-ins fail (program-wide or from one address) such a device is refused before the password is checked, with 403 login_challenge_required alike for every email and password; its owner asks for a code (POST /v1/auth/login-codes) and sends it as `loginCode` with the password (a wrong one is 401 login_code_invalid), which also verifies the device.
          */
         post: {
             parameters: {
@@ -380,8 +447,20 @@ export interface paths {
             };
             requestBody: {
                 content: {
+                    /**
+                     * @example {
+                     *       "program": "flets-club",
+                     *       "email": "taro@example.jp",
+                     *       "password": "hikari fibre tumbler kettle",
+                     *       "device": "Jc8qv0Yx3kQ2mWb7nLp4sRtA"
+                     *     }
+                     */
                     "application/json": {
+                        /** @description F3 (decision 72): a random id the client keeps for this device (at least 128 bits, base64url); only its SHA-256 is kept */
+                        device?: string;
                         email: string;
+                        /** @description F2: the code from POST /v1/auth/login-codes, when log-ins are challenged */
+                        loginCode?: string;
                         password: string;
                         program: string;
                     };
@@ -649,7 +728,7 @@ export interface paths {
         put?: never;
         /**
          * Finish a sign-up from its emailed link: choose the password
-         * @description With an access key or registered email the account opens and a session starts (201). An easy sign-up waits for an operator to verify it against the contract (202 pending_review). Passwords: 8–128 characters, not easy to guess, not your email or ids (422 weak_password, and the link still works). A used or expired link is 422 link_invalid.
+         * @description With an access key or registered email the account opens and a session starts (201). An easy sign-up waits for an operator to verify it against the contract (202 pending_review). Passwords: 8–128 characters, not easy to guess, not your email or ids (422 weak_password, and the link still works). A used or expired link is 422 link_invalid. The link proves the email, so the session's `device` is verified and known for later log-ins.
          */
         post: {
             parameters: {
@@ -661,6 +740,8 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
+                        /** @description F3 (decision 72): a random id the client keeps for this device (at least 128 bits, base64url); only its SHA-256 is kept */
+                        device?: string;
                         password: string;
                         /** @description From the emailed link (after #token=) */
                         token: string;
@@ -1220,7 +1301,7 @@ export interface paths {
         put?: never;
         /**
          * Change the member's password
-         * @description Needs the current password (throttled like a log-in). Ends the other sessions and emails the owner.
+         * @description Needs the current password (throttled like a log-in). Ends the other sessions, forgets their devices and emails the owner. F3 (decision 72): from a device not verified yet, first a step-up — the registered line or a `stepUpKey` from POST /v1/members/{id}/step-up-keys (422 step_up_required otherwise) — which verifies the device.
          */
         post: {
             parameters: {
@@ -1234,6 +1315,8 @@ export interface paths {
                     "application/json": {
                         currentPassword: string;
                         newPassword: string;
+                        /** @description F3: a key from POST /v1/members/{id}/step-up-keys, from a device not verified yet */
+                        stepUpKey?: string;
                     };
                 };
             };

@@ -136,6 +136,7 @@ export const en = {
   'redeem.balanceAfter': 'Balance now',
   'redeem.again': 'Back to rewards',
   'stepUp.why': 'This exchange needs a one-time key sent to your email, because you are not on your registered line.',
+  'stepUp.whyNewDevice': 'You logged in on a device we do not know yet: confirm it is you with a one-time key sent to your email. After that, this device needs no key.',
   'stepUp.send': 'Email me a key',
   'stepUp.sent': 'Key sent. It works for 10 minutes.',
   'stepUp.key': 'One-time key (6 digits)',

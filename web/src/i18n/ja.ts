@@ -138,6 +138,7 @@ export const ja: Messages = {
   'redeem.balanceAfter': '交換後の残高',
   'redeem.again': '交換トップへ',
   'stepUp.why': 'ご登録の回線以外からの交換のため、メールでお送りするワンタイムキーが必要です。',
+  'stepUp.whyNewDevice': 'はじめてご利用の端末からのログインのため、メールでお送りするワンタイムキーでご本人確認をお願いします。確認後、この端末ではキーは不要です。',
   'stepUp.send': 'キーをメールで受け取る',
   'stepUp.sent': 'キーをお送りしました。10分間有効です。',
   'stepUp.key': 'ワンタイムキー（6桁）',

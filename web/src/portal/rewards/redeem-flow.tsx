@@ -29,7 +29,7 @@ export function RedeemFlow({ choice, onClose }: { choice: Choice; onClose(): voi
   const [agreed, setAgreed] = useState(false);
   const [billPoints, setBillPoints] = useState('');
   const [address, setAddress] = useState<PostalAddress | null>(null);
-  const [stepUp, setStepUp] = useState<{ asked: boolean; key: string; sentAt?: string }>({ asked: false, key: '' });
+  const [stepUp, setStepUp] = useState<{ asked: boolean; newDevice?: boolean; key: string; sentAt?: string }>({ asked: false, key: '' });
   const [receipt, setReceipt] = useState<Receipt | null>(null);
   const [error, setError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
@@ -51,7 +51,7 @@ export function RedeemFlow({ choice, onClose }: { choice: Choice; onClose(): voi
       setReceipt(await post('/v1/members/{id}/redemptions', { id }, request(), { idempotencyKey: newIdempotencyKey() }));
       setStep('done');
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'step_up_required') setStepUp((s) => ({ ...s, asked: true }));
+      if (e instanceof ApiError && e.code === 'step_up_required') setStepUp((s) => ({ ...s, asked: true, newDevice: e.params.newDevice === true }));
       setError(e);
     } finally {
       setBusy(false);
@@ -141,7 +141,7 @@ export function RedeemFlow({ choice, onClose }: { choice: Choice; onClose(): voi
           </dl>
           {stepUp.asked && (
             <div className="card inset">
-              <p>{t('stepUp.why')}</p>
+              <p>{t(stepUp.newDevice ? 'stepUp.whyNewDevice' : 'stepUp.why')}</p>
               <button type="button" className="secondary" onClick={sendKey}>{t('stepUp.send')}</button>
               {stepUp.sentAt && <p role="status">{t('stepUp.sent')}</p>}
               <Field label={t('stepUp.key')} inputMode="numeric" pattern="[0-9]{6}" maxLength={6} value={stepUp.key} onChange={(e) => setStepUp({ ...stepUp, key: e.target.value.trim() })} autoComplete="one-time-code" />

@@ -7,6 +7,7 @@ import { Field } from '../../ui/field';
 import { ProblemMessage } from '../../ui/problem';
 import { ScreenTitle } from '../../ui/shell';
 import { rememberProgram } from '../program-choice';
+import { deviceId } from '../login/device-id';
 
 /** The emailed link's token rides in the fragment (#token=…), which browsers never send to a server. */
 export function tokenFromHash(): string {
@@ -24,7 +25,7 @@ export function SignupConfirmPage() {
     event.preventDefault();
     setError(undefined);
     try {
-      const result = await post('/v1/auth/signups/confirm', {}, { token: tokenFromHash(), password });
+      const result = await post('/v1/auth/signups/confirm', {}, { token: tokenFromHash(), password, device: deviceId() });
       if (result.status === 'pending_review') return setPending(true);
       saveSession({ kind: 'member', token: result.token, expiresAt: result.expiresAt, memberId: result.memberId, program: '' });
       const me = await get('/v1/me', {});
