@@ -22,6 +22,19 @@ export const programIndependentJobs: ReadonlySet<JobName> = new Set(['expire', '
 /** Jobs as of an instant that cover everything due before it: a clock jump runs only their latest due occurrence. */
 export const catchUpJobs: ReadonlySet<JobName> = new Set(['expire', 'forfeit', 'retention', 'seal']);
 
+/** Jobs for one program and a billing month ('YYYY-MM'); the others run as of an instant. */
+const monthlyRuns = {
+  status: runStatus,
+  'monthly-grant': runMonthlyGrant,
+  'balance-email': runBalanceEmail,
+  'expiry-warning': runExpiryWarning,
+  'sweepstakes-invitations': runSweepstakesInvitations,
+} as const;
+
+export function isMonthlyJob(job: JobName): job is keyof typeof monthlyRuns {
+  return job in monthlyRuns;
+}
+
 export function isJobName(name: string): name is JobName {
   return (jobNames as readonly string[]).includes(name);
 }
@@ -48,16 +61,9 @@ export async function runJob(db: Db, request: JobRequest, ctx: JobContext): Prom
     return (job === 'seal' ? runSeal : runRetention)(db, request.asOf, ctx);
   }
   if (!program) throw refusal('unknown_program', `${job} runs for one program: name it`);
-  if (job === 'status' || job === 'monthly-grant' || job === 'balance-email' || job === 'expiry-warning' || job === 'sweepstakes-invitations') {
+  if (isMonthlyJob(job)) {
     if (!request.month) throw refusal('invalid_request', `${job} runs for a billing month: give month as YYYY-MM`);
-    const run = {
-      status: runStatus,
-      'monthly-grant': runMonthlyGrant,
-      'balance-email': runBalanceEmail,
-      'expiry-warning': runExpiryWarning,
-      'sweepstakes-invitations': runSweepstakesInvitations,
-    }[job];
-    return run(db, program, request.month, ctx);
+    return monthlyRuns[job](db, program, request.month, ctx);
   }
   if (!request.asOf) throw refusal('invalid_request', `${job} runs as of an instant: give asOf`);
   if (job === 'campaign-statuses') return runCampaignStatuses(db, program, request.asOf, ctx);

@@ -1,12 +1,8 @@
 import { Temporal } from 'temporal-polyfill';
 import type { Program } from '../programs/index.js';
 import { ALL_PROGRAMS } from './expire.js';
-import { isJobName, programIndependentJobs, type JobRequest } from './registry.js';
+import { catchUpJobs, isJobName, isMonthlyJob, programIndependentJobs, type JobRequest } from './registry.js';
 import type { LapsedRun } from './runs.js';
-
-const monthly = new Set(['status', 'monthly-grant', 'balance-email', 'expiry-warning', 'sweepstakes-invitations']);
-const asOfPeriod = new Set(['expire', 'forfeit', 'retention', 'seal']);
-const dayPeriod = new Set(['sweepstakes', 'campaign-statuses']);
 
 /**
  * What to run to resume a run an owner left `running` (C3), from its key alone: a month for the
@@ -21,9 +17,9 @@ export function resumeRequest(run: LapsedRun, programs: readonly Program[]): Job
   }
   const program = programs.find((p) => p.key === run.program);
   if (!program) return undefined;
-  if (monthly.has(run.job)) return { job: run.job, program, month: run.period };
-  if (asOfPeriod.has(run.job)) return { job: run.job, program, asOf: Temporal.Instant.from(run.period) };
-  if (!dayPeriod.has(run.job)) return undefined;
+  if (isMonthlyJob(run.job)) return { job: run.job, program, month: run.period };
+  if (catchUpJobs.has(run.job)) return { job: run.job, program, asOf: Temporal.Instant.from(run.period) };
+  // The rest are daily: their period is the local day.
   const day = Temporal.PlainDate.from(run.period);
   const sameDay = Temporal.PlainDate.compare(run.startedAt.toZonedDateTimeISO(program.timeZone).toPlainDate(), day) === 0;
   return { job: run.job, program, asOf: sameDay ? run.startedAt : day.toZonedDateTime(program.timeZone).toInstant() };
