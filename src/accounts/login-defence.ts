@@ -1,8 +1,8 @@
-import { isIPv6 } from 'node:net';
 import type { Temporal } from 'temporal-polyfill';
 import type { Db } from '../db/index.js';
 import { secretHash } from './secrets.js';
 import * as sql from './sql.js';
+import { clientNetwork } from '../client-network.js';
 
 /**
  * Credential-stuffing detection (RELIABILITY.md F2, decision 72). Stuffing tries leaked pairs
@@ -74,17 +74,8 @@ function duration(raw: string | undefined, fallback: number, name: string): numb
 }
 
 /** An IPv6 client holds a whole /64, so a /64 counts as one address (as the G4 limits do). */
-function networkOf(ip: string): string {
-  if (!isIPv6(ip) || ip.includes('.')) return ip;
-  const [head = '', tail = ''] = ip.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === '' ? [] : tail.split(':');
-  const groups = ip.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
-}
-
 // Hashed: the tables never hold an email or an address.
-const addressKey = (ip: string) => secretHash(`address:${networkOf(ip)}`);
+const addressKey = (ip: string) => secretHash(`address:${clientNetwork(ip)}`);
 const accountKey = (programKey: string, email: string) => secretHash(`account:${programKey}:${email}`);
 
 export interface LogInAttempt {

@@ -9,7 +9,14 @@ import * as sql from './sql.js';
  * only costs a transaction; a write misjudged as a read would go unaudited, which the J1 coverage
  * test (test/http/audit-coverage.test.ts) catches for every mutating route.
  */
-const mayWrite = (s: Statement) => /\b(insert|update|delete|merge|truncate)\b|\b(ledger|redemption)_\w+\s*\(/i.test(s.text);
+const writing = /\b(insert|update|delete|merge|truncate)\b|\b(ledger|redemption)_\w+\s*\(/i;
+// Statements are frozen constants: each is judged once, not on every query of every request.
+const judged = new WeakMap<Statement, boolean>();
+function mayWrite(statement: Statement): boolean {
+  let writes = judged.get(statement);
+  if (writes === undefined) judged.set(statement, (writes = writing.test(statement.text)));
+  return writes;
+}
 
 /** Our ids (`mbr_` + ULID, `txn_` + 32 hex): never a secret (those are base64url) nor personal data. */
 const ID = /^[a-z]{3}_(?:[0-9a-z]{26}|[0-9a-f]{32})$/;

@@ -1,8 +1,8 @@
 import { Option, type Command } from 'commander';
-import { sealAll, verifyAuditLog, verifyLedgerChain } from '../audit/index.js';
+import { sealAll, sealAuditLog, verifyAuditLog, verifyLedgerChain } from '../audit/index.js';
 import type { Config } from '../config.js';
 import type { Db } from '../db/index.js';
-import type { Anchor, ChainReport } from '../ledger/index.js';
+import { sealLedger, type Anchor, type ChainReport } from '../ledger/index.js';
 import { openMigratedDb, type StorageOptions } from './database.js';
 import { withStorage } from './options.js';
 
@@ -40,7 +40,7 @@ export function printChain(report: ChainReport): boolean {
 
 /** Seals (unless --no-seal), then verifies one chained log. */
 export async function checkChain(db: Db, log: 'audit' | 'ledger', options: ChainOptions): Promise<boolean> {
-  if (options.seal) await sealAll(db);
+  if (options.seal) await (log === 'audit' ? sealAuditLog : sealLedger)(db);
   return printChain(await (log === 'audit' ? verifyAuditLog : verifyLedgerChain)(db, options.anchor));
 }
 

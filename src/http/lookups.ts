@@ -1,5 +1,6 @@
 import { refusal } from '../errors.js';
 import { getMember, type Member } from '../members/index.js';
+import type { FastifyRequest } from 'fastify';
 import type { Program } from '../programs/index.js';
 import type { AppDeps } from './app.js';
 
@@ -23,4 +24,10 @@ export async function memberWithProgram(deps: AppDeps, id: string): Promise<{ me
   const program = deps.programs.get(member.program);
   if (!program) throw refusal('unknown_program', `The member's program ${member.program} is not loaded`);
   return { member, program };
+}
+
+/** FL-5: the gateway vouches, with the program's trusted header, that the request comes from the member's registered line. */
+export function fromTrustedLine(program: Program, request: FastifyRequest): boolean {
+  const name = program.redemption?.stepUp?.trustedHeader.toLowerCase();
+  return name !== undefined && request.headers[name] === 'true';
 }

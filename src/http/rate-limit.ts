@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { isIPv6 } from 'node:net';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { clientNetwork } from '../client-network.js';
 import type { Clock } from '../clock.js';
 import type { FlowLimits, Quota, RateLimitFlow, RateLimits } from '../config.js';
 import type { Db } from '../db/index.js';
 import { refusal } from '../errors.js';
+import { normaliseEmail } from '../members/index.js';
 import type { App } from './app.js';
 import { createRateLimitStore, type Count, type Counter } from './rate-limit-store.js';
 import { problemRef } from './schemas.js';
@@ -74,7 +75,7 @@ function countersOf(flow: RateLimitFlow, limits: FlowLimits, request: FastifyReq
   const member = limits.member && memberOf(request);
   if (limits.member && member) counters.push({ scope: 'member', key: keyOf(flow, 'member', member), quota: limits.member });
   // Operators are accountable by the audit trail, and a call centre's staff share one address.
-  if (limits.ip && request.principal?.kind !== 'operator') counters.push({ scope: 'ip', key: keyOf(flow, 'ip', addressOf(request.ip)), quota: limits.ip });
+  if (limits.ip && request.principal?.kind !== 'operator') counters.push({ scope: 'ip', key: keyOf(flow, 'ip', clientNetwork(request.ip)), quota: limits.ip });
   return counters;
 }
 
@@ -91,17 +92,7 @@ function memberOf(request: FastifyRequest): string | undefined {
   if (request.principal) return undefined;
   const typed = body.customerId ?? body.email;
   if (typeof typed !== 'string') return undefined;
-  return `${typeof body.program === 'string' ? body.program : ''}:${typed.trim().toLowerCase()}`;
-}
-
-/** An IPv6 client usually holds a whole /64, so its counter is the /64. */
-export function addressOf(ip: string): string {
-  if (!isIPv6(ip) || ip.includes('.')) return ip;
-  const [head = '', tail = ''] = ip.split('::');
-  const left = head === '' ? [] : head.split(':');
-  const right = tail === '' ? [] : tail.split(':');
-  const groups = ip.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => g.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${typeof body.program === 'string' ? body.program : ''}:${normaliseEmail(typed)}`;
 }
 
 // Hashed: the table never holds an email or an address, and keys stay short.

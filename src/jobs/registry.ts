@@ -17,7 +17,12 @@ export const jobNames = ['status', 'monthly-grant', 'forfeit', 'expire', 'balanc
 export type JobName = (typeof jobNames)[number];
 
 /** Jobs over every program's data at once, run as of an instant: no --program, and one run per instant whoever schedules it. */
-export const programIndependentJobs: ReadonlySet<JobName> = new Set(['expire', 'retention', 'seal']);
+const programIndependentRuns = { expire: runExpiry, retention: runRetention, seal: runSeal } as const;
+export const programIndependentJobs: ReadonlySet<JobName> = new Set(Object.keys(programIndependentRuns) as JobName[]);
+
+function isProgramIndependent(job: JobName): job is keyof typeof programIndependentRuns {
+  return job in programIndependentRuns;
+}
 
 /** Jobs as of an instant that cover everything due before it: a clock jump runs only their latest due occurrence. */
 export const catchUpJobs: ReadonlySet<JobName> = new Set(['expire', 'forfeit', 'retention', 'seal']);
@@ -52,13 +57,9 @@ export interface JobRequest {
 /** Runs one job for one period; a finished period is not run again. */
 export async function runJob(db: Db, request: JobRequest, ctx: JobContext): Promise<JobOutcome> {
   const { job, program } = request;
-  if (job === 'expire') {
-    if (!request.asOf) throw refusal('invalid_request', 'expire runs as of an instant: give asOf');
-    return runExpiry(db, request.asOf, ctx);
-  }
-  if (job === 'retention' || job === 'seal') {
+  if (isProgramIndependent(job)) {
     if (!request.asOf) throw refusal('invalid_request', `${job} runs as of an instant: give asOf`);
-    return (job === 'seal' ? runSeal : runRetention)(db, request.asOf, ctx);
+    return programIndependentRuns[job](db, request.asOf, ctx);
   }
   if (!program) throw refusal('unknown_program', `${job} runs for one program: name it`);
   if (isMonthlyJob(job)) {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../canonical-json.js';
 import { statement, type Db, type Queryable, type Statement } from '../db/index.js';
 
 /**
@@ -42,16 +43,6 @@ export const GENESIS = '0'.repeat(64);
 const BLOCK_ROWS = 5_000;
 
 const horizonNow = statement('chain.horizon', `select pg_snapshot_xmin(pg_current_snapshot())::text as horizon`);
-
-/** JSON with object keys sorted, so a jsonb value hashes the same however a driver orders its keys. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 export function chainHash(previous: string, body: unknown): string {
   return createHash('sha256').update(previous).update('\n').update(canonicalJson(body)).digest('hex');

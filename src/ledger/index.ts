@@ -22,5 +22,5 @@ export { verifyLedger, invariants, type Violation } from './verify.js';
 export { createLedgerWriter, type LedgerWriter, type WriterOptions } from './writer.js';
 export { programLiability, type Liability, type LiabilityFlows, type LiabilityMonth, type LiabilityRequest } from './liability.js';
 export { MAX_LIABILITY_MONTHS } from './liability-period.js';
-export { sealLog, sealBlock, verifyLog, chainHash, canonicalJson, GENESIS, type ChainedLog, type ChainReport, type Anchor } from './chain.js';
+export { sealLog, sealBlock, verifyLog, type ChainedLog, type ChainReport, type Anchor } from './chain.js';
 export { ledgerChain, sealLedger, verifyLedgerChain } from './seal.js';

@@ -4,7 +4,7 @@ export type { Member, PostalAddress } from './member.js';
 export { enrolMember, type EnrolInput, type Enrolment } from './enrol.js';
 export { getMember } from './get.js';
 export { findByExternalId, membersAtPage } from './find.js';
-export { searchMembers, searchKeys, type FoundMember, type SearchKeys, type SearchMatch } from './search.js';
+export { searchMembers, type FoundMember } from './search.js';
 export { listMemberships, endMembership, isMemberAt, type MembershipPeriod } from './memberships.js';
 export {
   recordContract,

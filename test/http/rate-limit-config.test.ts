@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultRateLimits, readConfig } from '../../src/config.js';
-import { addressOf } from '../../src/http/rate-limit.js';
+import { clientNetwork as addressOf } from '../../src/client-network.js';
 
 describe('G4 rate limits are deployment configuration', () => {
   it('defaults every flow, and reads POINTBOOK_RATE_LIMIT_<FLOW>_<SCOPE> as requests per window or off', () => {

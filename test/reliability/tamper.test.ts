@@ -4,7 +4,7 @@ import { sealAuditLog, verifyAuditLog } from '../../src/audit/index.js';
 import { statement, type Queryable } from '../../src/db/index.js';
 import { applyOperations, openAccount, sealLedger, verifyLedgerChain, type ChainReport } from '../../src/ledger/index.js';
 import { describeStorage } from '../support/databases.js';
-import { credit, newMemberId, PROGRAM, T0 } from '../support/ledger-fixtures.js';
+import { credit, newMemberId, PROGRAM, seededRandom, T0 } from '../support/ledger-fixtures.js';
 
 /**
  * RELIABILITY J2: a 10^5-row audit log and a 10^5-transaction ledger are sealed; then one row is
@@ -18,18 +18,7 @@ const PER_TRANSACTION = 1_000;
 const seed = Number(process.env.TAMPER_SEED ?? Date.now() % 1_000_000);
 console.log(`tamper: seed ${seed} (TAMPER_SEED=${seed} reproduces)`);
 
-/** mulberry32: small, seeded, good enough to pick rows. */
-function random(s: number): () => number {
-  let a = s >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const next = random(seed);
+const rows = seededRandom(seed);
 
 const fillAudit = statement('test.tamper.fillAudit', `
   insert into audit_log (id, at, actor, action, targets, request_id, ip, job_run)
@@ -96,7 +85,7 @@ describeStorage(`tamper evidence: hash-chained audit log and ledger of ${ROWS} r
 
   // Every trial verifies the whole chain of 10^5 rows, so trials are few: each kind of tampering
   // once or twice, at the first row, the last, and rows drawn by the seed.
-  const drawn = () => 2 + Math.floor(next() * (ROWS - 2));
+  const drawn = () => rows.int(2, ROWS - 1);
   const [r1, r2, r3, r4, r5, r6] = [drawn(), drawn(), drawn(), drawn(), drawn(), drawn()];
 
   it('names the audit row edited, deleted (with or without its chain entry) or inserted', async () => {

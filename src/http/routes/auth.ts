@@ -15,11 +15,10 @@ import {
   withActingMember,
   type RequestContext,
 } from '../../accounts/index.js';
-import type { Program } from '../../programs/index.js';
 import { stepUpDevice } from '../../redemption/step-up.js';
 import type { App, AppDeps } from '../app.js';
 import { principalOf } from '../auth.js';
-import { memberOrRefuse, programOrRefuse } from '../lookups.js';
+import { fromTrustedLine, memberOrRefuse, programOrRefuse } from '../lookups.js';
 import { closed, Instant, responses } from '../schemas.js';
 import { toMemberView, MemberView } from './member-views.js';
 
@@ -87,11 +86,6 @@ export function requestContext(deps: AppDeps, request: FastifyRequest): RequestC
 }
 
 /** FL-5: the gateway's word that the request comes from the member's registered line (as for redemptions). */
-function fromTrustedLine(program: Program, request: FastifyRequest): boolean {
-  const name = program.redemption?.stepUp?.trustedHeader.toLowerCase();
-  return name !== undefined && request.headers[name] === 'true';
-}
-
 export function authRoutes(app: App, deps: AppDeps): void {
   const env = deps.accounts;
 

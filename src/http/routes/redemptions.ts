@@ -1,11 +1,9 @@
-import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import type { Program } from '../../programs/index.js';
 import { issueStepUpKey, listRedemptions, listRewards, redeem, refund, type Redemption, type RewardListing } from '../../redemption/index.js';
 import { keyDeliveryFor } from '../../accounts/index.js';
 import type { App, AppDeps } from '../app.js';
 import { actorOf } from '../auth.js';
-import { memberWithProgram, programOrRefuse } from '../lookups.js';
+import { fromTrustedLine, memberWithProgram, programOrRefuse } from '../lookups.js';
 import { decodeCursor, keysetPage } from '../pagination.js';
 import { closed, IdempotencyKeyHeader, Instant, MemberIdParams, nullable, responses } from '../schemas.js';
 import { PostalAddressSchema } from './member-views.js';
@@ -157,11 +155,6 @@ function toRewardView({ reward, value, stockLeft }: RewardListing) {
  * FL-5: the gateway vouches that a request comes from the member's registered line by setting the
  * program's `trustedHeader` to `true`. It must strip that header from what clients send.
  */
-function fromTrustedLine(program: Program, request: FastifyRequest): boolean {
-  const name = program.redemption?.stepUp?.trustedHeader.toLowerCase();
-  return name !== undefined && request.headers[name] === 'true';
-}
-
 export function redemptionRoutes(app: App, deps: AppDeps): void {
   app.post(
     '/v1/members/:id/redemptions',

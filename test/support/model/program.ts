@@ -36,7 +36,7 @@ redemption:
   checkout: { step: 1 }
 `;
 
-export function modelProgram(): Program {
+function modelProgram(): Program {
   return programFromYaml(MODEL_PROGRAM, yaml);
 }
 

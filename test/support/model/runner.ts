@@ -326,7 +326,7 @@ function isRetryable(error: unknown): boolean {
 }
 
 /** What a client sees when the connection dies under it: the outcome is unknown, not refused. */
-export function isConnectionFault(error: unknown): boolean {
+function isConnectionFault(error: unknown): boolean {
   const code = codeOf(error);
   if (code && ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', '57P01', '08006', '08003', '08000', '08001'].includes(code)) return true;
   const message = error instanceof Error ? error.message : String(error);
